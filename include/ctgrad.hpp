@@ -1,0 +1,22 @@
+#pragma once
+/// \file
+/// ctgrad: symbolic differentiation of model and loss expressions at compile time.
+/// Includes every public header.
+
+#include "ctgrad/derivative.hpp"
+#include "ctgrad/expr/constant.hpp"
+#include "ctgrad/expr/fixed_string.hpp"
+#include "ctgrad/expr/node.hpp"
+#include "ctgrad/expr/queries.hpp"
+#include "ctgrad/expr/variable.hpp"
+#include "ctgrad/ops/arithmetic.hpp"
+#include "ctgrad/ops/operation.hpp"
+#include "ctgrad/ops/power.hpp"
+#include "ctgrad/ops/reduction.hpp"
+#include "ctgrad/runtime/bindings.hpp"
+#include "ctgrad/runtime/context.hpp"
+#include "ctgrad/runtime/evaluate.hpp"
+#include "ctgrad/runtime/reduce.hpp"
+#include "ctgrad/runtime/sgd.hpp"
+#include "ctgrad/runtime/train.hpp"
+#include "ctgrad/runtime/value_and_grad.hpp"

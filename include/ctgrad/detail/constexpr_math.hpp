@@ -1,0 +1,697 @@
+#pragma once
+// constexpr elementary functions.
+//
+// <cmath> is not constexpr on clang (and only partially, as an extension, on
+// gcc), so every public function here dispatches: during constant evaluation
+// it runs the own implementation in namespace `ce`, at run time it calls the
+// standard library.  The `ce` functions are ordinary constexpr functions, so
+// the tests call them at run time and compare them with <cmath>.
+//
+// Accuracy of `ce` (double): within 1 ulp of the correctly rounded result
+// for exp, expm1, log, log1p, tanh, atan, pow_int (subnormal results of exp
+// and pow_int may be off by one subnormal ulp: double rounding); sqrt is
+// correctly rounded; sin, cos and tan for |x| <= 2^50 (about 1.1e15).
+// float is computed in double and rounded once, so it is within 1 ulp.
+// long double is computed in double during constant evaluation, i.e. only
+// with double precision and range (run time uses std as usual).
+//
+// Limitation: sin/cos/tan reduce the argument with a 4-part pi/2 and an
+// integer quotient that must be exact in double; for |x| > 2^50 (float and
+// double) `ce` has no accurate reduction and calls a non-constexpr function,
+// which makes a constant evaluation fail to compile instead of giving a
+// silently wrong value (at run time `ce` returns NaN there).
+//
+// Constant evaluation must never produce an infinity or NaN by arithmetic
+// (gcc rejects overflow in constant expressions), so special results come
+// from std::numeric_limits and every path checks its range first.
+
+#include <bit>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace ctgrad::detail {
+namespace ce {
+namespace impl {
+
+using u64 = std::uint64_t;
+using i64 = std::int64_t;
+
+inline constexpr double inf = std::numeric_limits<double>::infinity();
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+inline constexpr u64 sign_mask = u64{1} << 63;
+inline constexpr u64 exp_mask = u64{0x7ff} << 52;
+inline constexpr u64 frac_mask = (u64{1} << 52) - 1;
+
+/// Unevaluated sum hi + lo with |lo| <= ulp(hi) / 2 ("double-double").
+struct dd {
+  double hi;
+  double lo;
+};
+
+/// Exact sum: a + b == s.hi + s.lo (Knuth's branch-free TwoSum).
+constexpr dd two_sum(double a, double b) noexcept {
+  const double s = a + b;
+  const double bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+
+/// Exact sum for |a| >= |b| (Dekker's FastTwoSum).
+constexpr dd fast_two_sum(double a, double b) noexcept {
+  const double s = a + b;
+  return {s, b - (s - a)};
+}
+
+/// Exact product a * b == p.hi + p.lo without fma (Dekker/Veltkamp split);
+/// requires |a|, |b| < 2^995 so the split constant cannot overflow.
+constexpr dd two_prod(double a, double b) noexcept {
+  constexpr double split = 134217729.0;  // 2^27 + 1
+  const double ta = split * a;
+  const double ah = ta - (ta - a);
+  const double al = a - ah;
+  const double tb = split * b;
+  const double bh = tb - (tb - b);
+  const double bl = b - bh;
+  const double p = a * b;
+  return {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
+}
+
+/// Double-double product, relative error about 2^-104.
+constexpr dd mul(dd a, dd b) noexcept {
+  dd p = two_prod(a.hi, b.hi);
+  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+/// a / b rounded to double; the remainder is computed exactly, so the
+/// result is within ~0.5 ulp (plus 2^-100 relative from the operands).
+constexpr double div_to_double(dd a, dd b) noexcept {
+  const double q = a.hi / b.hi;
+  const dd p = two_prod(q, b.hi);
+  const double rem = ((a.hi - p.hi) - p.lo) + a.lo - q * b.lo;
+  return q + rem / b.hi;
+}
+
+/// True for NaN (constexpr-safe: comparisons with NaN do not trap).
+constexpr bool is_nan(double x) noexcept { return x != x; }
+
+/// |x| via the sign bit, so -0 and negative NaN are handled.
+constexpr double fabs(double x) noexcept {
+  return std::bit_cast<double>(std::bit_cast<u64>(x) & ~sign_mask);
+}
+
+/// Magnitude of `mag` with the sign of `sgn`.
+constexpr double copysign(double mag, double sgn) noexcept {
+  return std::bit_cast<double>((std::bit_cast<u64>(mag) & ~sign_mask) |
+                               (std::bit_cast<u64>(sgn) & sign_mask));
+}
+
+/// Exact 2^k for k in [-1022, 1023] (built from the bits, no loop).
+constexpr double pow2(int k) noexcept {
+  return std::bit_cast<double>(static_cast<u64>(k + 1023) << 52);
+}
+
+/// Nearest integer (ties away from zero) for |v| < 2^62; exact because the
+/// fractional part v - trunc(v) is computed without rounding.
+constexpr i64 nearest_int(double v) noexcept {
+  i64 i = static_cast<i64>(v);
+  const double f = v - static_cast<double>(i);
+  if (f >= 0.5) ++i;
+  if (f <= -0.5) --i;
+  return i;
+}
+
+/// y * 2^k with one rounding, +-inf on overflow and correct gradual
+/// underflow.  y must be finite.  Works on the exponent bits directly, so it
+/// never overflows during constant evaluation.
+constexpr double scale(double y, i64 k) noexcept {
+  if (y == 0.0) return y;
+  u64 bits = std::bit_cast<u64>(y);
+  i64 e = static_cast<i64>((bits & exp_mask) >> 52);
+  if (e == 0) {  // subnormal y: normalise first (exact)
+    bits = std::bit_cast<u64>(y * 0x1p54);
+    e = static_cast<i64>((bits & exp_mask) >> 52) - 54;
+  }
+  const i64 ne = e + k;
+  if (ne >= 0x7ff) return copysign(inf, y);
+  if (ne > 0) return std::bit_cast<double>((bits & ~exp_mask) | (static_cast<u64>(ne) << 52));
+  if (ne <= -53) return copysign(0.0, y);  // |result| < 2^-1075 rounds to 0
+  // Subnormal result: move to exponent ne + 54 (normal, exact), then the
+  // multiplication by 2^-54 performs the single rounding to the subnormal grid.
+  const double t = std::bit_cast<double>((bits & ~exp_mask) | (static_cast<u64>(ne + 54) << 52));
+  return t * 0x1p-54;
+}
+
+/// Split finite x > 0 into x = m * 2^k with m in [sqrt(2)/2, sqrt(2)), exactly.
+struct frexp_result {
+  double m;
+  int k;
+};
+constexpr frexp_result split_sqrt2(double x) noexcept {
+  int k = 0;
+  u64 bits = std::bit_cast<u64>(x);
+  if ((bits & exp_mask) == 0) {  // subnormal: scale into the normal range
+    bits = std::bit_cast<u64>(x * 0x1p54);
+    k = -54;
+  }
+  k += static_cast<int>((bits & exp_mask) >> 52) - 1023;
+  u64 frac = bits & frac_mask;
+  // 0x6a09e667f3bcd is the fraction field of sqrt(2) rounded down.
+  u64 ebits = u64{1023} << 52;
+  if (frac > 0x6a09e667f3bcdULL) {
+    ebits = u64{1022} << 52;  // m in (sqrt(2)/2, 1): halve
+    ++k;
+  }
+  return {std::bit_cast<double>(ebits | frac), k};
+}
+
+// ln 2 split so that k * ln2_hi is exact for |k| < 2^20 (ln2_hi has 33
+// significant bits); ln2_hi + ln2_lo = ln 2 to 2^-86 (fdlibm constants).
+inline constexpr double ln2_hi = 0x1.62e42feep-1;
+inline constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
+inline constexpr double inv_ln2 = 0x1.71547652b82fep+0;
+
+/// exp reduction x = k ln2 + (rh + rl), |rh| <= ~0.347.
+struct exp_reduced {
+  int k;
+  double rh;
+  double rl;
+};
+constexpr exp_reduced exp_reduce(double x) noexcept {
+  const int k = static_cast<int>(nearest_int(x * inv_ln2));
+  const double dk = static_cast<double>(k);
+  // x - k*ln2_hi is exact (both are multiples of ulp(x) and the difference
+  // has at most 53 significant bits); only k*ln2_lo rounds, keep its error.
+  const double hi = x - dk * ln2_hi;
+  const double lo = dk * ln2_lo;
+  const dd r = fast_two_sum(hi, -lo);
+  return {k, r.hi, r.lo};
+}
+
+/// expm1(rh + rl) for |rh| <= ~0.35 as a double-double, relative error
+/// about 2^-60.  The r^2/2 term is formed exactly; the rest (< 0.008 |r|) is
+/// a Taylor sum to r^16 (truncation < 2^-61 |r|).
+constexpr dd expm1_kernel(double rh, double rl) noexcept {
+  const dd sq = two_prod(rh, rh);
+  double p = 1.0 / 20922789888000.0;  // 1/16!
+  constexpr double inv_fact[] = {1.0 / 6.0,         1.0 / 24.0,         1.0 / 120.0,
+                                 1.0 / 720.0,       1.0 / 5040.0,       1.0 / 40320.0,
+                                 1.0 / 362880.0,    1.0 / 3628800.0,    1.0 / 39916800.0,
+                                 1.0 / 479001600.0, 1.0 / 6227020800.0, 1.0 / 87178291200.0,
+                                 1.0 / 1307674368000.0};
+  for (int i = 12; i >= 0; --i) p = inv_fact[i] + rh * p;  // sum_{j>=0} r^j/(j+3)!
+  const double cubic = rh * sq.hi * p;
+  const dd s = fast_two_sum(rh, 0.5 * sq.hi);
+  // d/dr expm1(r) = e^r ~ 1 + r + r^2/2 is the sensitivity to rl.
+  const double lo = s.lo + 0.5 * sq.lo + cubic + rl * (1.0 + rh + 0.5 * sq.hi);
+  return fast_two_sum(s.hi, lo);
+}
+
+/// exp(x) for double.
+constexpr double exp(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (x > 709.8) return inf;   // exp(709.79) > DBL_MAX; scale() handles the rest
+  if (x < -745.2) return 0.0;  // exp(-745.14) < 2^-1075 rounds to 0
+  if (fabs(x) < 0x1p-54) return 1.0 + x;
+  const exp_reduced r = exp_reduce(x);
+  const dd u = expm1_kernel(r.rh, r.rl);
+  const dd s = fast_two_sum(1.0, u.hi);  // 1 + u with u in [-0.3, 0.42]
+  return scale(s.hi + (s.lo + u.lo), r.k);
+}
+
+/// expm1(x) as a double-double scaled by 2^k: value = (hi + lo) * 2^k.
+/// Valid for -38 <= x <= 709.8 and |x| >= 2^-54.
+struct scaled_dd {
+  dd v;
+  int k;
+};
+constexpr scaled_dd expm1_scaled(double x) noexcept {
+  const exp_reduced r = exp_reduce(x);
+  const dd u = expm1_kernel(r.rh, r.rl);
+  if (r.k == 0) return {u, 0};
+  // 2^k (1 + u) - 1 = 2^k (1 + u - 2^-k); every partial sum is exact (TwoSum)
+  // so only the final rounding matters.  For k >= 60, 2^-k is negligible.
+  const dd a = two_sum(1.0, u.hi);
+  if (r.k >= 60) return {fast_two_sum(a.hi, a.lo + u.lo), r.k};
+  const dd b = two_sum(a.hi, -pow2(-r.k));
+  return {fast_two_sum(b.hi, b.lo + a.lo + u.lo), r.k};
+}
+
+/// expm1(x) for double.
+constexpr double expm1(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (x > 709.8) return inf;
+  if (x < -38.0) return -1.0;  // e^x < 2^-54: -1 + e^x rounds to -1
+  if (fabs(x) < 0x1p-54) return x;  // also keeps the sign of -0
+  const scaled_dd e = expm1_scaled(x);
+  return scale(e.v.hi + e.v.lo, e.k);
+}
+
+/// tanh(x) = expm1(2x) / (expm1(2x) + 2) for x > 0, evaluated in
+/// double-double, so only the final division rounds.
+constexpr double tanh(double x) noexcept {
+  if (is_nan(x)) return x;
+  const double a = fabs(x);
+  if (a < 0x1p-27) return x;  // x^3/3 is below half an ulp of x
+  if (a > 22.0) return copysign(1.0, x);  // 1 - tanh(22) < 2^-62
+  const scaled_dd e = expm1_scaled(2.0 * a);
+  // k <= 64 here, so the scaling of both parts is exact (no under/overflow).
+  const double s = pow2(e.k);
+  const dd t{e.v.hi * s, e.v.lo * s};
+  const dd d = two_sum(t.hi, 2.0);
+  const dd den = fast_two_sum(d.hi, d.lo + t.lo);
+  return copysign(div_to_double(t, den), x);
+}
+
+/// log(2^k (1 + f)) + c for f in [sqrt(2)/2 - 1, sqrt(2) - 1], exact f,
+/// small correction c.  log(1+f) = 2 atanh(s), s = f/(2+f), rewritten as
+/// f - f^2/2 + s (f^2/2 + R) with R = sum 2 s^(2j)/(2j+1) (fdlibm's form);
+/// f^2/2 is formed exactly so the large terms are summed without error.
+constexpr double log_kernel(int k, double f, double c) noexcept {
+  const double s = f / (2.0 + f);
+  const double z = s * s;  // z <= 0.0295, 12 terms: truncation < 2^-62
+  double r = 2.0 / 25.0;
+  for (int j = 11; j >= 1; --j) r = 2.0 / (2.0 * j + 1.0) + z * r;
+  r *= z;
+  const dd sq = two_prod(f, f);
+  const double hfsq = 0.5 * sq.hi;
+  const double dk = static_cast<double>(k);
+  const dd a = two_sum(dk * ln2_hi, f);  // k*ln2_hi is exact
+  const dd b = two_sum(a.hi, -hfsq);
+  const double small = s * (hfsq + r) - 0.5 * sq.lo + dk * ln2_lo + c;
+  return b.hi + (a.lo + b.lo + small);
+}
+
+/// Natural logarithm for double.
+constexpr double log(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (x < 0.0) return nan;
+  if (x == 0.0) return -inf;
+  if (x == inf) return inf;
+  const frexp_result d = split_sqrt2(x);
+  return log_kernel(d.k, d.m - 1.0, 0.0);  // m - 1 exact (Sterbenz)
+}
+
+/// log(1 + x) for double: u = 1 + x rounds, so its exact rounding error c is
+/// carried along as log(1 + x) = log(u) + c/u (fdlibm's method).
+constexpr double log1p(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (x == -1.0) return -inf;
+  if (x < -1.0) return nan;
+  if (x == inf) return inf;
+  if (fabs(x) < 0x1p-54) return x;  // x - x^2/2 rounds to x; keeps -0
+  const double u = 1.0 + x;
+  // Both subtractions are exact (Sterbenz), so c == (1 + x) - u exactly.
+  const double c = u >= 2.0 ? 1.0 - (u - x) : x - (u - 1.0);
+  const frexp_result d = split_sqrt2(u);
+  return log_kernel(d.k, d.m - 1.0, c / u);
+}
+
+/// Correctly rounded sqrt for double: digit-by-digit integer square root of
+/// the 53-bit significand (an exact algorithm), then round to nearest.
+constexpr double sqrt(double x) noexcept {
+  if (is_nan(x) || x == 0.0 || x == inf) return x;  // keeps -0 (IEEE)
+  if (x < 0.0) return nan;
+  u64 bits = std::bit_cast<u64>(x);
+  i64 e = static_cast<i64>((bits & exp_mask) >> 52);
+  u64 m = bits & frac_mask;
+  if (e == 0) {  // subnormal: normalise the integer significand
+    e = 1;
+    while ((m & (u64{1} << 52)) == 0) {
+      m <<= 1;
+      --e;
+    }
+  } else {
+    m |= u64{1} << 52;
+  }
+  e -= 1023 + 52;  // now x = m * 2^e, m in [2^52, 2^53)
+  if (e & 1) {     // make the exponent even (two's complement: works for e < 0)
+    m <<= 1;
+    --e;
+  }
+  // isqrt(m * 2^54): 54 result bits = 53 significand bits + 1 rounding bit.
+  // The remainder is < 2 q + 1 < 2^55, shifting in two bits keeps it < 2^57.
+  u64 q = 0;
+  u64 rem = 0;
+  for (int i = 53; i >= 0; --i) {
+    const u64 two_bits = i >= 27 ? (m >> (2 * (i - 27))) & 3 : 0;
+    rem = (rem << 2) | two_bits;
+    const u64 trial = (q << 2) | 1;
+    q <<= 1;
+    if (rem >= trial) {
+      rem -= trial;
+      q |= 1;
+    }
+  }
+  // Round to nearest: the dropped bit is the half, rem != 0 is the sticky
+  // bit.  An exact tie is impossible for sqrt, so ties need no special case.
+  u64 mant = q >> 1;
+  if ((q & 1) != 0) ++mant;
+  i64 re = e / 2 - 26;  // sqrt(x) = q * 2^(e/2 - 27) = mant * 2^(e/2 - 26)
+  if (mant == (u64{1} << 53)) {
+    mant >>= 1;
+    ++re;
+  }
+  // sqrt of any positive double is normal; assemble it from the bits.
+  return std::bit_cast<double>((static_cast<u64>(re + 52 + 1023) << 52) | (mant & frac_mask));
+}
+
+// pi/2 as a 4-part sum (~212 bits), each part rounded from the rest.
+inline constexpr double pio2_1 = 0x1.921fb54442d18p+0;
+inline constexpr double pio2_2 = 0x1.1a62633145c07p-54;
+inline constexpr double pio2_3 = -0x1.f1976b7ed8fbcp-110;
+inline constexpr double pio2_4 = 0x1.4cf98e804177dp-164;
+inline constexpr double inv_pio2 = 0x1.45f306dc9c883p-1;
+/// Largest |x| for which the reduction is accurate (n must be exact).
+inline constexpr double trig_max = 0x1p50;
+
+/// Called outside the supported range; not constexpr on purpose so that a
+/// constant evaluation fails to compile instead of returning a wrong value.
+inline double trig_argument_too_large() noexcept { return nan; }
+
+/// x = n pi/2 + (rh + rl) with |rh| <= ~pi/4; q = n mod 4.
+struct trig_reduced {
+  int q;
+  double rh;
+  double rl;
+};
+/// Cody-Waite reduction with exact products (Dekker) instead of
+/// trailing-zero constants: every n * pio2_i is split into an exact pair and
+/// all terms are accumulated in double-double, so the only errors are the
+/// final pio2_4 product and roundings of the low word (~2^-100 absolute for
+/// |x| <= 2^50 unless x is extraordinarily close to a multiple of pi/2).
+constexpr trig_reduced trig_reduce(double x) noexcept {
+  if (fabs(x) <= 0x1.921fb54442d18p-1) return {0, x, 0.0};  // |x| <= pi/4
+  const i64 n = nearest_int(x * inv_pio2);
+  const double dn = static_cast<double>(n);
+  const dd p1 = two_prod(dn, pio2_1);
+  const dd p2 = two_prod(dn, pio2_2);
+  const dd p3 = two_prod(dn, pio2_3);
+  const double p4 = dn * pio2_4;
+  dd acc = two_sum(x, -p1.hi);  // exact, large cancellation happens here
+  const double terms[] = {-p1.lo, -p2.hi, -p2.lo, -p3.hi, -p3.lo, -p4};
+  for (const double t : terms) {
+    const dd s = two_sum(acc.hi, t);
+    acc = fast_two_sum(s.hi, s.lo + acc.lo);
+  }
+  return {static_cast<int>(n & 3), acc.hi, acc.lo};
+}
+
+/// sin(rh + rl), |rh| <= ~pi/4, as a double-double.  Taylor to r^19
+/// (truncation < 2^-62 |r|); the cubic and higher part is < 0.11 |r|, so its
+/// few rounding errors stay well below an ulp of the result.
+constexpr dd sin_kernel(double rh, double rl) noexcept {
+  const double z = rh * rh;
+  // sum_{j>=1} (-1)^j z^(j-1) / (2j+1)!
+  double p = -1.0 / 121645100408832000.0;  // -1/19!
+  constexpr double c[] = {-1.0 / 6.0,         1.0 / 120.0,          -1.0 / 5040.0,
+                          1.0 / 362880.0,     -1.0 / 39916800.0,    1.0 / 6227020800.0,
+                          -1.0 / 1307674368000.0, 1.0 / 355687428096000.0};
+  for (int i = 7; i >= 0; --i) p = c[i] + z * p;
+  const dd s = fast_two_sum(rh, rh * z * p);
+  // d/dr sin(r) = cos(r) ~ 1 - r^2/2 is the sensitivity to rl.
+  return fast_two_sum(s.hi, s.lo + rl * (1.0 - 0.5 * z));
+}
+
+/// cos(rh + rl), |rh| <= ~pi/4, as a double-double: 1 - r^2/2 is formed
+/// with exact products/sums (fdlibm's w = 1 - hz trick), the tail
+/// (< 0.016) is a Taylor sum to r^20.
+constexpr dd cos_kernel(double rh, double rl) noexcept {
+  const dd zz = two_prod(rh, rh);
+  const double z = zz.hi;
+  double p = 1.0 / 2432902008176640000.0;  // 1/20!
+  constexpr double c[] = {1.0 / 24.0,       -1.0 / 720.0,          1.0 / 40320.0,
+                          -1.0 / 3628800.0, 1.0 / 479001600.0,     -1.0 / 87178291200.0,
+                          1.0 / 20922789888000.0, -1.0 / 6402373705728000.0};
+  for (int i = 7; i >= 0; --i) p = c[i] + z * p;
+  const double hz = 0.5 * z;
+  const double w = 1.0 - hz;
+  const double corr = (1.0 - w) - hz;  // exact rounding error of w
+  const double tail = z * z * p - 0.5 * zz.lo - rh * rl;
+  return fast_two_sum(w, corr + tail);
+}
+
+constexpr dd neg(dd a) noexcept { return {-a.hi, -a.lo}; }
+
+/// sin(x) for double.
+constexpr double sin(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (fabs(x) == inf) return nan;
+  if (fabs(x) < 0x1p-27) return x;  // x^3/6 below half an ulp; keeps -0
+  if (fabs(x) > trig_max) return trig_argument_too_large();
+  const trig_reduced r = trig_reduce(x);
+  const dd v = (r.q & 1) ? cos_kernel(r.rh, r.rl) : sin_kernel(r.rh, r.rl);
+  const double y = v.hi + v.lo;
+  return (r.q & 2) ? -y : y;
+}
+
+/// cos(x) for double.
+constexpr double cos(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (fabs(x) == inf) return nan;
+  if (fabs(x) < 0x1p-27) return 1.0;  // 1 - x^2/2 rounds to 1
+  if (fabs(x) > trig_max) return trig_argument_too_large();
+  const trig_reduced r = trig_reduce(x);
+  const dd v = (r.q & 1) ? sin_kernel(r.rh, r.rl) : cos_kernel(r.rh, r.rl);
+  const double y = v.hi + v.lo;
+  return (r.q == 1 || r.q == 2) ? -y : y;
+}
+
+/// tan(x) for double: sin/cos kernels in double-double, one rounding in
+/// the division.
+constexpr double tan(double x) noexcept {
+  if (is_nan(x)) return x;
+  if (fabs(x) == inf) return nan;
+  if (fabs(x) < 0x1p-27) return x;  // x^3/3 below half an ulp; keeps -0
+  if (fabs(x) > trig_max) return trig_argument_too_large();
+  const trig_reduced r = trig_reduce(x);
+  const dd s = sin_kernel(r.rh, r.rl);
+  const dd c = cos_kernel(r.rh, r.rl);
+  return (r.q & 1) ? div_to_double(neg(c), s) : div_to_double(s, c);
+}
+
+/// atan(x) for double (fdlibm's reduction to |t| < 7/16 with tabulated
+/// atan(0.5), atan(1), atan(1.5), atan(inf) in two parts; Taylor series for
+/// atan(t), 24 terms, truncation < 2^-60).
+constexpr double atan(double x) noexcept {
+  if (is_nan(x)) return x;
+  constexpr double hi[] = {0x1.dac670561bb4fp-2, 0x1.921fb54442d18p-1, 0x1.f730bd281f69bp-1,
+                           0x1.921fb54442d18p+0};
+  constexpr double lo[] = {0x1.a2b7f222f65e2p-56, 0x1.1a62633145c07p-55, 0x1.007887af0cbbdp-56,
+                           0x1.1a62633145c07p-54};
+  const double a = fabs(x);
+  if (a < 0x1p-27) return x;  // x^3/3 below half an ulp; keeps -0
+  if (a > 0x1p66) return copysign(hi[3], x);  // pi/2 - 1/x rounds to pi/2
+  int id = -1;
+  double t = a;
+  if (a >= 2.4375) {
+    id = 3;
+    t = -1.0 / a;
+  } else if (a >= 1.1875) {
+    id = 2;
+    t = (a - 1.5) / (1.0 + 1.5 * a);  // a - 1.5 is exact
+  } else if (a >= 0.6875) {
+    id = 1;
+    t = (a - 1.0) / (a + 1.0);  // a - 1 is exact
+  } else if (a >= 0.4375) {
+    id = 0;
+    t = (2.0 * a - 1.0) / (2.0 + a);  // 2a - 1 is exact
+  }
+  const double z = t * t;
+  double p = 1.0 / 49.0;  // sum_{j>=1} (-1)^j z^(j-1) / (2j+1), to z^23
+  for (int j = 23; j >= 1; --j) p = ((j & 1) ? -1.0 : 1.0) / (2.0 * j + 1.0) + z * p;
+  const double tail = t * z * p;
+  const double y = id < 0 ? t + tail : hi[id] - ((-tail - lo[id]) - t);
+  return copysign(y, x);
+}
+
+/// x^n for double, by binary powering in double-double with a separately
+/// tracked exponent: no intermediate overflow/underflow, error ~0.5 ulp for
+/// any int n (the double-double error 2^-100 per step is negligible).
+constexpr double pow_int(double x, int n) noexcept {
+  if (n == 0) return 1.0;  // also for NaN, as std::pow
+  if (is_nan(x)) return x;
+  const bool odd = (n & 1) != 0;
+  const double sgn = (odd && (std::bit_cast<u64>(x) & sign_mask) != 0) ? -1.0 : 1.0;
+  if (x == 0.0) return copysign(n > 0 ? 0.0 : inf, sgn);
+  if (fabs(x) == inf) return copysign(n > 0 ? inf : 0.0, sgn);
+  // |x| = m 2^e with m in [1, 2)
+  const frexp_result d = split_sqrt2(fabs(x));
+  dd base{d.m, 0.0};
+  i64 base_e = d.k;
+  dd acc{1.0, 0.0};
+  i64 acc_e = 0;
+  // Renormalise so that hi is in [sqrt(2)/2, sqrt(2)) (exact scaling), which
+  // keeps every intermediate far from overflow and underflow.
+  auto renorm = [](dd v, i64& e) {
+    const frexp_result f = split_sqrt2(v.hi);
+    e += f.k;
+    return dd{f.m, scale(v.lo, -f.k)};
+  };
+  u64 un = n < 0 ? static_cast<u64>(-static_cast<i64>(n)) : static_cast<u64>(n);
+  while (true) {
+    if ((un & 1) != 0) {
+      acc = renorm(mul(acc, base), acc_e);
+      acc_e += base_e;
+    }
+    un >>= 1;
+    if (un == 0) break;
+    base_e *= 2;  // exponent of base^2 before renormalising the product
+    base = renorm(mul(base, base), base_e);
+  }
+  if (n < 0) {  // 1 / acc in double-double; the remainder is exact
+    const double q = 1.0 / acc.hi;
+    const dd p = two_prod(q, acc.hi);
+    const double r = (((1.0 - p.hi) - p.lo) - q * acc.lo) / acc.hi;
+    acc_e = -acc_e;
+    acc = renorm(fast_two_sum(q, r), acc_e);
+  }
+  if (acc_e > 4000) return copysign(inf, sgn);
+  if (acc_e < -4000) return copysign(0.0, sgn);
+  return copysign(scale(acc.hi + acc.lo, acc_e), sgn);
+}
+
+/// Convert a double result to T; for float, clamp out-of-range values to inf
+/// explicitly (a double just below FLT_MAX + ulp/2 still rounds to FLT_MAX).
+template <std::floating_point T>
+constexpr T narrow(double v) noexcept {
+  if constexpr (std::is_same_v<T, float>) {
+    if (is_nan(v)) return std::numeric_limits<float>::quiet_NaN();
+    if (fabs(v) >= 0x1.ffffffp127) return v > 0 ? std::numeric_limits<float>::infinity()
+                                                : -std::numeric_limits<float>::infinity();
+  }
+  return static_cast<T>(v);
+}
+
+}  // namespace impl
+
+// Typed entry points.  float is computed in double and rounded once (the
+// double result is accurate to ~0.5 double ulp, so the float is within 1 ulp,
+// and correctly rounded for sqrt); long double goes through double.
+
+/// exp(x), constexpr implementation.
+template <std::floating_point T>
+constexpr T exp(T x) noexcept { return impl::narrow<T>(impl::exp(static_cast<double>(x))); }
+/// exp(x) - 1, accurate near 0, constexpr implementation.
+template <std::floating_point T>
+constexpr T expm1(T x) noexcept { return impl::narrow<T>(impl::expm1(static_cast<double>(x))); }
+/// Natural logarithm, constexpr implementation.
+template <std::floating_point T>
+constexpr T log(T x) noexcept { return impl::narrow<T>(impl::log(static_cast<double>(x))); }
+/// log(1 + x), accurate near 0, constexpr implementation.
+template <std::floating_point T>
+constexpr T log1p(T x) noexcept { return impl::narrow<T>(impl::log1p(static_cast<double>(x))); }
+/// Square root (correctly rounded), constexpr implementation.
+template <std::floating_point T>
+constexpr T sqrt(T x) noexcept { return impl::narrow<T>(impl::sqrt(static_cast<double>(x))); }
+/// Sine, constexpr implementation (|x| <= 2^50).
+template <std::floating_point T>
+constexpr T sin(T x) noexcept { return impl::narrow<T>(impl::sin(static_cast<double>(x))); }
+/// Cosine, constexpr implementation (|x| <= 2^50).
+template <std::floating_point T>
+constexpr T cos(T x) noexcept { return impl::narrow<T>(impl::cos(static_cast<double>(x))); }
+/// Tangent, constexpr implementation (|x| <= 2^50).
+template <std::floating_point T>
+constexpr T tan(T x) noexcept { return impl::narrow<T>(impl::tan(static_cast<double>(x))); }
+/// Hyperbolic tangent, constexpr implementation.
+template <std::floating_point T>
+constexpr T tanh(T x) noexcept { return impl::narrow<T>(impl::tanh(static_cast<double>(x))); }
+/// Arc tangent, constexpr implementation.
+template <std::floating_point T>
+constexpr T atan(T x) noexcept { return impl::narrow<T>(impl::atan(static_cast<double>(x))); }
+/// x^n for integer n (negative allowed), constexpr implementation.
+template <std::floating_point T>
+constexpr T pow_int(T x, int n) noexcept {
+  return impl::narrow<T>(impl::pow_int(static_cast<double>(x), n));
+}
+/// |x| (clears the sign bit, so abs(-0.0) is +0.0).
+template <std::floating_point T>
+constexpr T abs(T x) noexcept {
+  if constexpr (std::is_same_v<T, double>) {
+    return impl::fabs(x);
+  } else if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<float>(std::bit_cast<std::uint32_t>(x) & 0x7fffffffU);
+  } else {
+    return x < 0 ? -x : (x == 0 ? T(0) : x);  // long double may have padding bits
+  }
+}
+
+}  // namespace ce
+
+// Public dispatchers: own implementation in constant evaluation, <cmath> at
+// run time (faster, and the reference the `ce` versions are tested against).
+
+/// exp(x), usable in constant expressions.
+template <std::floating_point T>
+constexpr T exp(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::exp(x);
+  return std::exp(x);
+}
+/// exp(x) - 1, usable in constant expressions.
+template <std::floating_point T>
+constexpr T expm1(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::expm1(x);
+  return std::expm1(x);
+}
+/// Natural logarithm, usable in constant expressions.
+template <std::floating_point T>
+constexpr T log(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::log(x);
+  return std::log(x);
+}
+/// log(1 + x), usable in constant expressions.
+template <std::floating_point T>
+constexpr T log1p(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::log1p(x);
+  return std::log1p(x);
+}
+/// Square root, usable in constant expressions.
+template <std::floating_point T>
+constexpr T sqrt(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::sqrt(x);
+  return std::sqrt(x);
+}
+/// Sine, usable in constant expressions (|x| <= 2^50 there).
+template <std::floating_point T>
+constexpr T sin(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::sin(x);
+  return std::sin(x);
+}
+/// Cosine, usable in constant expressions (|x| <= 2^50 there).
+template <std::floating_point T>
+constexpr T cos(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::cos(x);
+  return std::cos(x);
+}
+/// Tangent, usable in constant expressions (|x| <= 2^50 there).
+template <std::floating_point T>
+constexpr T tan(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::tan(x);
+  return std::tan(x);
+}
+/// Hyperbolic tangent, usable in constant expressions.
+template <std::floating_point T>
+constexpr T tanh(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::tanh(x);
+  return std::tanh(x);
+}
+/// Arc tangent, usable in constant expressions.
+template <std::floating_point T>
+constexpr T atan(T x) noexcept {
+  if (std::is_constant_evaluated()) return ce::atan(x);
+  return std::atan(x);
+}
+/// x^n for integer n (negative allowed), usable in constant expressions.
+template <std::floating_point T>
+constexpr T pow_int(T x, int n) noexcept {
+  if (std::is_constant_evaluated()) return ce::pow_int(x, n);
+  return static_cast<T>(std::pow(x, n));
+}
+/// |x|, usable in constant expressions (same code at run time: it is exact).
+template <std::floating_point T>
+constexpr T abs(T x) noexcept {
+  return ce::abs(x);
+}
+
+}  // namespace ctgrad::detail

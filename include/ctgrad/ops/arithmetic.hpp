@@ -1,0 +1,275 @@
+#pragma once
+/// \file
+/// `+ - * /` and unary minus: their value and derivative rules, and factories that simplify as
+/// they build, so derivative types stay small.
+///
+/// Canonical form of a product: a compile-time constant factor stands leftmost in a left-nested
+/// chain, `c * a * b` meaning `((c * a) * b)`, and a factor of -1 is a unary minus on the whole.
+/// That is the form `2 * du * u` reaches for d(square(y - w * x)): `-2 * x * (y - w * x)`.
+
+#include <type_traits>
+
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
+#include "operation.hpp"
+
+namespace ctgrad {
+
+struct add_op : pointwise_operation {
+  static constexpr std::string_view name = "+";
+  static constexpr auto notation = print_notation::infix;
+  static constexpr int precedence = print_precedence::sum;
+  static constexpr bool associative = true;
+  template <class T>
+  static constexpr T apply(T u, T v) noexcept { return u + v; }
+  // d(u + v) = du + dv
+  static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du + dv; }
+};
+
+struct sub_op : pointwise_operation {
+  static constexpr std::string_view name = "-";
+  static constexpr auto notation = print_notation::infix;
+  static constexpr int precedence = print_precedence::sum;
+  template <class T>
+  static constexpr T apply(T u, T v) noexcept { return u - v; }
+  // d(u - v) = du - dv
+  static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du - dv; }
+};
+
+struct mul_op : pointwise_operation {
+  static constexpr std::string_view name = "*";
+  static constexpr auto notation = print_notation::infix;
+  static constexpr int precedence = print_precedence::product;
+  static constexpr bool associative = true;
+  template <class T>
+  static constexpr T apply(T u, T v) noexcept { return u * v; }
+  // d(u * v) = du * v + u * dv
+  static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
+    return du * v + u * dv;
+  }
+};
+
+struct div_op : pointwise_operation {
+  static constexpr std::string_view name = "/";
+  static constexpr auto notation = print_notation::infix;
+  static constexpr int precedence = print_precedence::product;
+  template <class T>
+  static constexpr T apply(T u, T v) noexcept { return u / v; }
+  // d(u / v) = du / v - u * dv / (v * v)
+  static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
+    return du / v - u * dv / (v * v);
+  }
+};
+
+struct neg_op : pointwise_operation {
+  static constexpr std::string_view name = "-";
+  static constexpr auto notation = print_notation::prefix;
+  static constexpr int precedence = print_precedence::unary;
+  template <class T>
+  static constexpr T apply(T u) noexcept { return -u; }
+  // d(-u) = -du
+  static constexpr auto derive(auto, auto du) noexcept { return -du; }
+};
+
+namespace detail {
+
+// E == C * R with C the compile-time constant factor of E (one_t when it has none).
+template <class C, class R>
+struct factored {
+  using constant = C;
+  using rest = R;
+};
+
+template <class E>
+struct split_constant {
+  using type = factored<one_t, E>;
+};
+template <std::intmax_t N, std::intmax_t D>
+struct split_constant<rational<N, D>> {
+  using type = factored<rational<N, D>, one_t>;
+};
+template <class X>
+struct split_constant<node<neg_op, X>> {
+  using inner = typename split_constant<X>::type;
+  using type = factored<rational_neg<typename inner::constant>, typename inner::rest>;
+};
+template <class A, class B>
+struct split_constant<node<mul_op, A, B>> {
+  using inner = typename split_constant<A>::type;
+  using type = std::conditional_t<
+      is_one_v<typename inner::constant>, factored<one_t, node<mul_op, A, B>>,
+      factored<typename inner::constant,
+               std::conditional_t<is_one_v<typename inner::rest>, B,
+                                  node<mul_op, typename inner::rest, B>>>>;
+};
+
+template <class E>
+inline constexpr bool has_constant_factor_v = !is_one_v<typename split_constant<E>::type::constant>;
+
+template <class E>
+inline constexpr bool is_negative_constant_v = false;
+template <std::intmax_t N, std::intmax_t D>
+inline constexpr bool is_negative_constant_v<rational<N, D>> = (N < 0);
+
+template <class E>
+inline constexpr bool has_negative_factor_v =
+    is_negative_constant_v<typename split_constant<E>::type::constant>;
+
+// The rest R of E == C * R, rebuilt from E's operands (R holds runtime values when E does).
+template <class E>
+constexpr auto constant_free_part(const E& e) noexcept {
+  if constexpr (!has_constant_factor_v<E>)
+    return e;
+  else if constexpr (is_rational_v<E>)
+    return one_t{};
+  else if constexpr (is_node_of_v<E, neg_op>)
+    return constant_free_part(operand_of<0>(e));
+  else {  // (c * a) * b: the rest is a * b, or b when a is the constant itself
+    auto a = constant_free_part(operand_of<0>(e));
+    if constexpr (is_one_v<decltype(a)>)
+      return operand_of<1>(e);
+    else
+      return make_node<mul_op>(a, operand_of<1>(e));
+  }
+}
+
+// C * P in canonical form: C leftmost in P's product chain, or a unary minus when C is -1.
+template <class C, class P>
+constexpr auto attach_constant(C c, P p) noexcept {
+  if constexpr (is_zero_v<C>)
+    return zero_t{};
+  else if constexpr (is_one_v<P>)
+    return c;
+  else if constexpr (is_one_v<C>)
+    return p;
+  else if constexpr (std::is_same_v<C, rational<-1, 1>>)
+    return make_node<neg_op>(p);
+  else if constexpr (is_node_of_v<P, mul_op>)
+    return make_node<mul_op>(attach_constant(c, operand_of<0>(p)), operand_of<1>(p));
+  else
+    return make_node<mul_op>(c, p);
+}
+
+}  // namespace detail
+
+/// -u, simplified: constants fold, -(-u) is u, and -(c * u) is (-c) * u.
+template <expression E>
+[[nodiscard]] constexpr auto operator-(E u) noexcept {
+  if constexpr (is_rational_v<E>)
+    return detail::rational_neg<E>{};
+  else if constexpr (is_node_of_v<E, neg_op>)
+    return operand_of<0>(u);
+  else if constexpr (detail::has_constant_factor_v<E>)
+    return detail::attach_constant(
+        detail::rational_neg<typename detail::split_constant<E>::type::constant>{},
+        detail::constant_free_part(u));
+  else
+    return make_node<neg_op>(u);
+}
+
+/// u * v, simplified: constants fold, 0 and 1 vanish, and constant factors gather leftmost.
+template <operand U, operand V>
+  requires(expression<U> || expression<V>)
+[[nodiscard]] constexpr auto operator*(U u_, V v_) noexcept {
+  auto u = as_expression(u_);
+  auto v = as_expression(v_);
+  using A = decltype(u);
+  using B = decltype(v);
+  if constexpr (is_rational_v<A> && is_rational_v<B>)
+    return detail::rational_mul<A, B>{};
+  else if constexpr (is_zero_v<A> || is_zero_v<B>)
+    return zero_t{};
+  else if constexpr (is_one_v<A>)
+    return v;
+  else if constexpr (is_one_v<B>)
+    return u;
+  else if constexpr (!detail::has_constant_factor_v<A> && !detail::has_constant_factor_v<B>)
+    return make_node<mul_op>(u, v);
+  else {
+    using C = detail::rational_mul<typename detail::split_constant<A>::type::constant,
+                                   typename detail::split_constant<B>::type::constant>;
+    auto ra = detail::constant_free_part(u);
+    auto rb = detail::constant_free_part(v);
+    if constexpr (is_one_v<decltype(ra)>)
+      return detail::attach_constant(C{}, rb);
+    else if constexpr (is_one_v<decltype(rb)>)
+      return detail::attach_constant(C{}, ra);
+    else
+      return detail::attach_constant(C{}, make_node<mul_op>(ra, rb));
+  }
+}
+
+template <operand U, operand V>
+  requires(expression<U> || expression<V>)
+[[nodiscard]] constexpr auto operator-(U u_, V v_) noexcept;
+
+/// u + v, simplified: constants fold, 0 vanishes, u + (-v) is u - v, and u + u is 2 * u.
+template <operand U, operand V>
+  requires(expression<U> || expression<V>)
+[[nodiscard]] constexpr auto operator+(U u_, V v_) noexcept {
+  auto u = as_expression(u_);
+  auto v = as_expression(v_);
+  using A = decltype(u);
+  using B = decltype(v);
+  if constexpr (is_rational_v<A> && is_rational_v<B>)
+    return detail::rational_add<A, B>{};
+  else if constexpr (is_zero_v<A>)
+    return v;
+  else if constexpr (is_zero_v<B>)
+    return u;
+  else if constexpr (detail::has_negative_factor_v<B>)
+    return u - (-v);
+  else if constexpr (detail::has_negative_factor_v<A>)
+    return v - (-u);
+  else if constexpr (std::is_same_v<A, B> && std::is_empty_v<A>)
+    return constant<2> * u;
+  else
+    return make_node<add_op>(u, v);
+}
+
+/// u - v, simplified: constants fold, 0 vanishes, u - u is 0, and u - (-v) is u + v.
+template <operand U, operand V>
+  requires(expression<U> || expression<V>)
+[[nodiscard]] constexpr auto operator-(U u_, V v_) noexcept {
+  auto u = as_expression(u_);
+  auto v = as_expression(v_);
+  using A = decltype(u);
+  using B = decltype(v);
+  if constexpr (is_rational_v<A> && is_rational_v<B>)
+    return detail::rational_add<A, detail::rational_neg<B>>{};
+  else if constexpr (is_zero_v<B>)
+    return u;
+  else if constexpr (is_zero_v<A>)
+    return -v;
+  else if constexpr (std::is_same_v<A, B> && std::is_empty_v<A>)
+    return zero_t{};
+  else if constexpr (detail::has_negative_factor_v<B>)
+    return u + (-v);
+  else
+    return make_node<sub_op>(u, v);
+}
+
+/// u / v, simplified: constants fold, u / 1 is u, 0 / v is 0, u / u is 1.
+template <operand U, operand V>
+  requires(expression<U> || expression<V>)
+[[nodiscard]] constexpr auto operator/(U u_, V v_) noexcept {
+  auto u = as_expression(u_);
+  auto v = as_expression(v_);
+  using A = decltype(u);
+  using B = decltype(v);
+  static_assert(!is_zero_v<B>, "ctgrad: division by the compile-time constant 0");
+  if constexpr (is_rational_v<A> && is_rational_v<B>)
+    return detail::rational_div<A, B>{};
+  else if constexpr (is_zero_v<A>)
+    return zero_t{};
+  else if constexpr (is_one_v<B>)
+    return u;
+  else if constexpr (std::is_same_v<B, rational<-1, 1>>)
+    return -u;
+  else if constexpr (std::is_same_v<A, B> && std::is_empty_v<A>)
+    return one_t{};
+  else
+    return make_node<div_op>(u, v);
+}
+
+}  // namespace ctgrad

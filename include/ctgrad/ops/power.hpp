@@ -1,0 +1,86 @@
+#pragma once
+/// \file
+/// Integer powers: `pow<N>(u)` for any integer N (negative too) and `square(u)`.
+
+#include <cstdint>
+#include <type_traits>
+
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
+#include "arithmetic.hpp"
+#include "operation.hpp"
+
+namespace ctgrad {
+
+/// u to the integer power N.
+template <std::intmax_t N>
+struct pow_op : pointwise_operation {
+  static constexpr std::string_view name = N == 2 ? "square" : "pow";
+  static constexpr auto notation = print_notation::function;
+  static constexpr int precedence = print_precedence::atom;
+  static constexpr std::intmax_t exponent = N;
+
+  // By repeated squaring, a fixed sequence of multiplications for each N: deterministic, and
+  // pow<2>(u) is exactly u * u (as PyTorch's `u ** 2` computes it).
+  template <class T>
+  static constexpr T apply(T u) noexcept {
+    if constexpr (N < 0) {
+      return T(1) / pow_op<-N>::apply(u);
+    } else {
+      T result = T(1);
+      bool first = true;
+      T base = u;
+      for (std::intmax_t n = N; n > 0; n >>= 1) {
+        if (n & 1) {
+          result = first ? base : result * base;
+          first = false;
+        }
+        if (n > 1) base = base * base;
+      }
+      return result;
+    }
+  }
+  // d pow<N>(u) = N * du * pow<N - 1>(u)
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+namespace detail {
+template <std::intmax_t N, class R>
+constexpr auto rational_pow(R r) noexcept {
+  if constexpr (N == 0)
+    return one_t{};
+  else if constexpr (N < 0)
+    return rational_div<one_t, decltype(rational_pow<-N>(r))>{};
+  else
+    return rational_mul<R, decltype(rational_pow<N - 1>(r))>{};
+}
+}  // namespace detail
+
+/// u to the integer power N, simplified: pow<0>(u) is 1, pow<1>(u) is u, constants fold.
+template <std::intmax_t N, expression E>
+[[nodiscard]] constexpr auto pow(E u) noexcept {
+  if constexpr (N == 0 || is_one_v<E>)
+    return one_t{};
+  else if constexpr (N == 1)
+    return u;
+  else if constexpr (is_rational_v<E>) {
+    static_assert(N > 0 || !is_zero_v<E>, "ctgrad: pow<N>(0) with N < 0 divides by 0");
+    return detail::rational_pow<N>(u);
+  } else if constexpr (is_zero_v<E>)
+    return zero_t{};
+  else
+    return make_node<pow_op<N>>(u);
+}
+
+/// u * u, written `square(u)`.
+template <expression E>
+[[nodiscard]] constexpr auto square(E u) noexcept {
+  return pow<2>(u);
+}
+
+template <std::intmax_t N>
+constexpr auto pow_op<N>::derive(auto u, auto du) noexcept {
+  return constant<N> * du * pow<N - 1>(u);
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,226 @@
+#pragma once
+/// \file
+/// Values bound to names for evaluation: `w = 0.5f` binds a parameter, `x = X` a data column
+/// (viewed, not copied), and `parameters(...)` / `dataset(...)` group bindings that are used
+/// again and again, as in a training loop.
+
+#include <array>
+#include <boost/hana/at.hpp>
+#include <boost/hana/flatten.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+#include <cstddef>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "../expr/fixed_string.hpp"
+#include "../expr/variable.hpp"
+
+namespace ctgrad {
+
+namespace hana = boost::hana;
+
+/// A value bound to the parameter `Name`; made by `param<Name>::operator=`.
+template <fixed_string Name, class Value>
+struct param_binding {
+  using variable = param<Name>;
+  using value_type = Value;
+  static constexpr bool is_column = false;
+  Value value;
+};
+
+/// A data column (a span or an owned std::array) or a single data point bound to `Name`.
+template <fixed_string Name, class Storage>
+struct data_binding;
+
+namespace detail {
+template <class Storage>
+struct element_type {
+  using type = std::remove_cv_t<typename Storage::value_type>;
+};
+template <std::floating_point T>
+struct element_type<T> {
+  using type = T;
+};
+}  // namespace detail
+
+template <fixed_string Name, class Storage>
+struct data_binding {
+  using variable = data<Name>;
+  static constexpr bool is_column = !std::is_floating_point_v<Storage>;
+  using value_type = typename detail::element_type<Storage>::type;
+  Storage storage;
+
+  [[nodiscard]] constexpr std::size_t size() const noexcept {
+    if constexpr (is_column)
+      return storage.size();
+    else
+      return 1;
+  }
+  /// Point i of the column (the point itself when a single point is bound).
+  [[nodiscard]] constexpr value_type at([[maybe_unused]] std::size_t i) const noexcept {
+    if constexpr (is_column)
+      return storage[i];
+    else
+      return storage;
+  }
+};
+
+template <class B>
+inline constexpr bool is_binding_v = false;
+template <fixed_string Name, class V>
+inline constexpr bool is_binding_v<param_binding<Name, V>> = true;
+template <fixed_string Name, class S>
+inline constexpr bool is_binding_v<data_binding<Name, S>> = true;
+
+namespace detail {
+
+// The position of V's binding among Bs, or sizeof...(Bs) when unbound.
+template <class V, class... Bs>
+consteval std::size_t binding_index() noexcept {
+  constexpr bool match[] = {std::is_same_v<typename Bs::variable, V>..., false};
+  std::size_t i = 0;
+  while (i < sizeof...(Bs) && !match[i]) ++i;
+  return i;
+}
+
+template <class V, class... Bs>
+inline constexpr std::size_t binding_count_v = (std::size_t{std::is_same_v<typename Bs::variable, V>} + ... + 0);
+
+template <class... Bs>
+consteval bool all_bound_once() noexcept {
+  return ((binding_count_v<typename Bs::variable, Bs...> == 1) && ...);
+}
+
+template <class... Bs>
+constexpr void check_bound_once() noexcept {
+  static_assert(all_bound_once<Bs...>(),
+                "ctgrad: a name is bound twice in one call (see the bindings listed in this "
+                "instantiation); bind each parameter and data column once");
+}
+
+[[noreturn]] inline void throw_column_lengths(std::string_view first, std::size_t first_length,
+                                             std::string_view other, std::size_t other_length) {
+  char buffer[64];
+  std::string message = "ctgrad: data columns have different lengths: '";
+  message.append(first);
+  std::snprintf(buffer, sizeof buffer, "' has %zu points, '", first_length);
+  message += buffer;
+  message.append(other);
+  std::snprintf(buffer, sizeof buffer, "' has %zu", other_length);
+  message += buffer;
+  throw std::invalid_argument(message);
+}
+
+// The common length of the data columns among Bs (0 when none is bound); throws
+// std::invalid_argument naming two columns when their lengths differ.
+template <class... Bs>
+constexpr std::size_t column_length(const hana::tuple<Bs...>& bindings) {
+  std::size_t length = 0;
+  std::string_view first_name;
+  bool seen = false;
+  auto check = [&](const auto& b) {
+    using B = std::remove_cvref_t<decltype(b)>;
+    if constexpr (B::is_column && is_data_v<typename B::variable>) {
+      if (!seen) {
+        seen = true;
+        length = b.size();
+        first_name = B::variable::name.view();
+      } else if (b.size() != length) {
+        throw_column_lengths(first_name, length, B::variable::name.view(), b.size());
+      }
+    }
+  };
+  hana::unpack(bindings, [&](const auto&... b) { (check(b), ...); });
+  return length;
+}
+
+}  // namespace detail
+
+/// A set of parameter values that training updates in place: `auto p = parameters(w = 0.0f);`,
+/// then `p[w]` reads or writes w.
+template <class... Bs>
+struct param_set {
+  static_assert((is_param_v<typename Bs::variable> && ...),
+                "ctgrad: parameters() takes parameter bindings such as w = 0.0f");
+  hana::tuple<Bs...> bindings;
+
+  template <fixed_string Name>
+  [[nodiscard]] constexpr auto& operator[](param<Name>) noexcept {
+    return hana::at_c<index<Name>()>(bindings).value;
+  }
+  template <fixed_string Name>
+  [[nodiscard]] constexpr const auto& operator[](param<Name>) const noexcept {
+    return hana::at_c<index<Name>()>(bindings).value;
+  }
+  static constexpr std::size_t size() noexcept { return sizeof...(Bs); }
+
+ private:
+  template <fixed_string Name>
+  static consteval std::size_t index() noexcept {
+    constexpr std::size_t i = detail::binding_index<param<Name>, Bs...>();
+    static_assert(i < sizeof...(Bs), "ctgrad: this parameter set has no such parameter");
+    return i;
+  }
+};
+
+/// Groups parameter bindings into a mutable set: `auto p = ctgrad::parameters(w = 0.0f, b = 0.0f);`.
+template <class... Bs>
+[[nodiscard]] constexpr param_set<Bs...> parameters(Bs... bindings) noexcept {
+  detail::check_bound_once<Bs...>();
+  return {hana::make_tuple(bindings...)};
+}
+
+/// Data columns bound once and checked once: `auto train_data = ctgrad::dataset(x = X, y = Y);`.
+template <class... Bs>
+struct data_set {
+  static_assert((is_data_v<typename Bs::variable> && ...),
+                "ctgrad: dataset() takes data bindings such as x = X");
+  hana::tuple<Bs...> bindings;
+  std::size_t length;
+  /// The number of data points.
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return length; }
+};
+
+/// Groups data bindings; throws std::invalid_argument when the columns' lengths differ.
+template <class... Bs>
+[[nodiscard]] constexpr data_set<Bs...> dataset(Bs... bindings) {
+  detail::check_bound_once<Bs...>();
+  auto tuple = hana::make_tuple(bindings...);
+  const std::size_t length = detail::column_length(tuple);
+  return {tuple, length};
+}
+
+namespace detail {
+
+template <class A>
+constexpr auto as_binding_tuple(const A& a) noexcept {
+  if constexpr (is_binding_v<A>)
+    return hana::make_tuple(a);
+  else
+    return a.bindings;
+}
+
+template <class A>
+inline constexpr bool is_binding_argument_v = is_binding_v<A>;
+template <class... Bs>
+inline constexpr bool is_binding_argument_v<param_set<Bs...>> = true;
+template <class... Bs>
+inline constexpr bool is_binding_argument_v<data_set<Bs...>> = true;
+
+}  // namespace detail
+
+/// What evaluation accepts after the expression: bindings, parameter sets and data sets.
+template <class A>
+concept binding_argument = detail::is_binding_argument_v<std::remove_cvref_t<A>>;
+
+/// All arguments' bindings as one flat tuple.
+template <binding_argument... As>
+[[nodiscard]] constexpr auto flatten_bindings(const As&... args) noexcept {
+  return hana::flatten(hana::make_tuple(detail::as_binding_tuple(args)...));
+}
+
+}  // namespace ctgrad

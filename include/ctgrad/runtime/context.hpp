@@ -1,0 +1,74 @@
+#pragma once
+/// \file
+/// The evaluation context: the flat list of bindings, the evaluation type that follows from
+/// them, and the number of data points. Looking a name up is resolved at compile time.
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+
+#include "../expr/variable.hpp"
+#include "bindings.hpp"
+
+namespace ctgrad {
+
+namespace detail {
+
+template <class... Bs>
+struct evaluation_type {
+  using type = std::common_type_t<typename Bs::value_type...>;
+};
+template <>
+struct evaluation_type<> {
+  using type = double;  // an expression of constants alone
+};
+
+}  // namespace detail
+
+/// Everything evaluation needs besides the expression. T is the evaluation type: the common
+/// type of the bound values, so float data with a float parameter computes in float.
+template <class... Bs>
+struct context {
+  using value_type = typename detail::evaluation_type<Bs...>::type;
+  static_assert(std::floating_point<value_type>,
+                "ctgrad: bound values must be floating-point numbers");
+  static constexpr bool has_columns = (Bs::is_column || ...);
+
+  hana::tuple<Bs...> bindings;
+  std::size_t points;  // the common length of the data columns
+
+  template <class V>
+  static constexpr bool is_column_v = [] {
+    constexpr std::size_t i = detail::binding_index<V, Bs...>();
+    if constexpr (i < sizeof...(Bs))
+      return std::remove_cvref_t<decltype(hana::at_c<i>(std::declval<hana::tuple<Bs...>>()))>::is_column;
+    else
+      return false;
+  }();
+
+  /// The binding of variable V; an unbound V is a compile error naming it.
+  template <class V>
+  [[nodiscard]] constexpr const auto& binding() const noexcept {
+    constexpr std::size_t i = detail::binding_index<V, Bs...>();
+    static_assert(i < sizeof...(Bs),
+                  "ctgrad: the expression uses a variable that has no value bound (see V in "
+                  "this instantiation); pass it, e.g. w = 0.0f or x = X");
+    return hana::at_c<i < sizeof...(Bs) ? i : 0>(bindings);
+  }
+};
+
+/// Builds the context from evaluation arguments; throws std::invalid_argument when the data
+/// columns' lengths differ.
+template <binding_argument... As>
+[[nodiscard]] constexpr auto make_context(const As&... args) {
+  auto bindings = flatten_bindings(args...);
+  return hana::unpack(bindings, [&](const auto&... b) {
+    detail::check_bound_once<std::remove_cvref_t<decltype(b)>...>();
+    const std::size_t points = detail::column_length(bindings);
+    return context<std::remove_cvref_t<decltype(b)>...>{bindings, points};
+  });
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,169 @@
+#pragma once
+/// \file
+/// Evaluation: values for an expression, or for several at once in one pass over the data.
+/// Each output is split into its reductions (evaluated point by point inside one loop, in the
+/// order of runtime/reduce.hpp) and the scalar expression around them (evaluated once after).
+/// Generic: nothing here names a specific operation.
+
+#include <array>
+#include <boost/hana/flatten.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+#include <cstddef>
+#include <stdexcept>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
+#include "../expr/queries.hpp"
+#include "../expr/variable.hpp"
+#include "context.hpp"
+#include "reduce.hpp"
+
+namespace ctgrad {
+
+namespace detail {
+
+template <class E>
+struct reduction_count : std::integral_constant<std::size_t, 0> {};
+template <class Op, class... Args>
+struct reduction_count<node<Op, Args...>>
+    : std::integral_constant<std::size_t, Op::is_reduction ? 1 : (reduction_count<Args>::value + ... + 0)> {};
+
+// The number of reductions in the operands of E before operand I: where operand I's own
+// reductions start in the flat list.
+template <class E, std::size_t I>
+struct reductions_before;
+template <class Op, class... Args, std::size_t I>
+struct reductions_before<node<Op, Args...>, I> {
+  static constexpr std::size_t value = [] {
+    constexpr std::size_t counts[] = {reduction_count<Args>::value..., 0};
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < I; ++k) total += counts[k];
+    return total;
+  }();
+};
+
+// The value of a leaf at point i (data columns give their i-th point).
+template <class T, class E, class Ctx>
+constexpr T leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i) noexcept {
+  if constexpr (is_param_v<E>)
+    return static_cast<T>(ctx.template binding<E>().value);
+  else if constexpr (is_data_v<E>)
+    return static_cast<T>(ctx.template binding<E>().at(i));
+  else if constexpr (is_rational_v<E>)
+    return E::template as<T>();
+  else if constexpr (is_scalar_v<E>)
+    return static_cast<T>(e.value);
+  else if constexpr (std::is_same_v<E, data_size>) {
+    static_assert(Ctx::has_columns,
+                  "ctgrad: the expression uses the number of data points (from the derivative of "
+                  "a sum), but no data column is bound");
+    return static_cast<T>(ctx.points);
+  } else
+    static_assert(is_param_v<E>, "ctgrad: not an expression leaf");
+}
+
+// The value at data point i of an expression inside a reduction.
+template <class T, class E, class Ctx>
+constexpr T point_value(const E& e, const Ctx& ctx, std::size_t i) noexcept {
+  if constexpr (is_node_v<E>) {
+    static_assert(!E::op::is_reduction, "ctgrad: a reduction inside a reduction is not supported");
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return E::op::apply(point_value<T>(operand_of<I>(e), ctx, i)...);
+    }(std::make_index_sequence<E::arity>{});
+  } else {
+    return leaf_value<T>(e, ctx, i);
+  }
+}
+
+// The reductions of e in depth-first order, as a tuple of nodes.
+template <class E>
+constexpr auto collect_reductions(const E& e) noexcept {
+  if constexpr (!is_node_v<E>)
+    return hana::make_tuple();
+  else if constexpr (E::op::is_reduction)
+    return hana::make_tuple(e);
+  else
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return hana::flatten(hana::make_tuple(collect_reductions(operand_of<I>(e))...));
+    }(std::make_index_sequence<E::arity>{});
+}
+
+// The value of an expression outside reductions, given the sums of its reductions starting at
+// index Offset of `sums`.
+template <std::size_t Offset, class T, class E, class Ctx, std::size_t M>
+constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums) noexcept {
+  if constexpr (is_node_v<E>) {
+    if constexpr (E::op::is_reduction)
+      return E::op::finish(sums[Offset], ctx.points);
+    else
+      return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return E::op::apply(
+            outer_value<Offset + reductions_before<E, I>::value, T>(operand_of<I>(e), ctx, sums)...);
+      }(std::make_index_sequence<E::arity>{});
+  } else {
+    if constexpr (is_data_v<E>)
+      static_assert(!Ctx::template is_column_v<E>,
+                    "ctgrad: a data column is used outside mean()/sum() (see the data<> in this "
+                    "instantiation); wrap the expression in a reduction, or bind a single point");
+    return leaf_value<T>(e, ctx, 0);
+  }
+}
+
+[[noreturn]] inline void throw_empty_mean() {
+  throw std::invalid_argument(
+      "ctgrad: mean() over no data: the bound data columns are empty (0 points)");
+}
+
+template <class E>
+struct has_reduction_undefined_on_empty : std::false_type {};
+template <class Op, class... Args>
+struct has_reduction_undefined_on_empty<node<Op, Args...>>
+    : std::bool_constant<(Op::is_reduction && !Op::defined_on_empty) ||
+                         (has_reduction_undefined_on_empty<Args>::value || ...)> {};
+
+// The values of all outputs, in one pass over the data.
+template <class Ctx, class... Es>
+constexpr auto evaluate_outputs(const Ctx& ctx, const Es&... outputs) {
+  using T = typename Ctx::value_type;
+  constexpr std::size_t counts[] = {reduction_count<Es>::value..., 0};
+  constexpr std::size_t M = (reduction_count<Es>::value + ... + 0);
+  std::array<T, M> sums{};
+  if constexpr (M > 0) {
+    static_assert(Ctx::has_columns,
+                  "ctgrad: mean()/sum() needs data: bind at least one data column, e.g. x = X");
+    if ((has_reduction_undefined_on_empty<Es>::value || ...) && ctx.points == 0) throw_empty_mean();
+    auto reductions = hana::flatten(hana::make_tuple(collect_reductions(outputs)...));
+    auto terms = [&](std::size_t i) {
+      return hana::unpack(reductions, [&](const auto&... r) {
+        return std::array<T, M>{point_value<T>(operand_of<0>(r), ctx, i)...};
+      });
+    };
+    sums = sum_all<T, M>(terms, ctx.points);
+  }
+  return [&]<std::size_t... K>(std::index_sequence<K...>) {
+    constexpr std::size_t offsets[] = {[] {
+      std::size_t total = 0;
+      for (std::size_t k = 0; k < K; ++k) total += counts[k];
+      return total;
+    }()...};
+    const auto tied = std::forward_as_tuple(outputs...);
+    return std::array<T, sizeof...(Es)>{outer_value<offsets[K], T>(std::get<K>(tied), ctx, sums)...};
+  }(std::index_sequence_for<Es...>{});
+}
+
+}  // namespace detail
+
+/// The value of an expression for the given bindings: `evaluate(loss, w = 0.5f, x = X, y = Y)`.
+/// The result type is the evaluation type (float for float data and parameters).
+template <expression E, binding_argument... As>
+[[nodiscard]] constexpr auto evaluate(const E& e, const As&... args) {
+  const auto ctx = make_context(args...);
+  return detail::evaluate_outputs(ctx, e)[0];
+}
+
+}  // namespace ctgrad

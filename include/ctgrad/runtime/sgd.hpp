@@ -1,0 +1,36 @@
+#pragma once
+/// \file
+/// Plain stochastic gradient descent, with PyTorch's update: p = p - lr * g, in the parameter's
+/// own type.
+
+#include <concepts>
+
+#include "bindings.hpp"
+
+namespace ctgrad {
+
+/// Gradient descent with a fixed learning rate: `ctgrad::sgd opt{0.01};`.
+template <std::floating_point L = double>
+struct sgd {
+  L learning_rate;
+
+  /// Applies one step to every parameter the gradient holds.
+  template <class... Bs, class G>
+  constexpr void step(param_set<Bs...>& params, const G& grad) const noexcept {
+    (update<typename Bs::variable>(params, grad), ...);
+  }
+
+ private:
+  template <class P, class PS, class G>
+  constexpr void update(PS& params, const G& grad) const noexcept {
+    auto& value = params[P{}];
+    using V = std::remove_reference_t<decltype(value)>;
+    // lr is rounded to the parameter's type first, as PyTorch does for a float tensor.
+    value = value - static_cast<V>(learning_rate) * static_cast<V>(grad[P{}]);
+  }
+};
+
+template <std::floating_point L>
+sgd(L) -> sgd<L>;
+
+}  // namespace ctgrad

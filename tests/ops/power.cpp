@@ -1,0 +1,46 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <ctgrad.hpp>
+
+#include "../support/properties.hpp"
+
+namespace {
+using namespace ctgrad::literals;
+using ctgrad::pow;
+using ctgrad::testing::check_derivatives;
+using ctgrad::testing::w;
+using ctgrad::testing::x;
+
+static_assert(pow<0>(w) == 1_c && pow<1>(w) == w);
+static_assert(pow<3>(2_c) == 8_c && pow<-2>(2_c) == 1_c / 4_c && pow<2>(-1_c / 3_c) == 1_c / 9_c);
+static_assert(square(w) == pow<2>(w));
+// d pow<N>(u) = N * du * pow<N - 1>(u)
+static_assert(d(pow<3>(w), w) == 3_c * square(w));
+static_assert(d(square(w), w) == 2_c * w);
+static_assert(d(pow<-1>(w), w) == -pow<-2>(w));
+static_assert(d(square(w * x), w) == 2_c * x * (w * x));
+}  // namespace
+
+TEST_CASE("pow<N> evaluates by repeated squaring, exactly for small N") {
+  CHECK(ctgrad::evaluate(pow<2>(w), w = 3.0) == 9.0);
+  CHECK(ctgrad::evaluate(pow<5>(w), w = 2.0) == 32.0);
+  CHECK(ctgrad::evaluate(pow<-3>(w), w = 2.0) == 0.125);
+  CHECK(ctgrad::evaluate(pow<7>(w), w = 1.1) == doctest::Approx(std::pow(1.1, 7)).epsilon(1e-15));
+  CHECK(ctgrad::evaluate(square(w), w = 1.0f / 3.0f) == (1.0f / 3.0f) * (1.0f / 3.0f));
+}
+
+TEST_CASE("d pow<N>(u) = N * du * pow<N - 1>(u), for positive and negative N") {
+  check_derivatives(square(w * x - 1.0), {-2.5, -0.3, 0.7, 1.9, 3.1});
+  check_derivatives(pow<3>(w + x), {-2.5, -0.3, 0.7, 1.9, 3.1});
+  check_derivatives(pow<5>(w) * x, {-1.5, -0.3, 0.7, 1.2});
+  check_derivatives(pow<-1>(w), {-2.5, -0.3, 0.7, 1.9, 3.1});
+  check_derivatives(pow<-3>(w + 4.0) * x, {-2.5, -0.3, 0.7, 1.9, 3.1});
+  // closed forms at several points, tiny and large included
+  for (double at : {-2.0, -1e-2, 1e-3, 0.5, 7.0, 1e2}) {
+    CAPTURE(at);
+    CHECK(ctgrad::evaluate(d(pow<4>(w), w), w = at) == doctest::Approx(4 * at * at * at));
+    CHECK(ctgrad::evaluate(d(pow<-2>(w), w), w = at) == doctest::Approx(-2 / (at * at * at)));
+    CHECK(ctgrad::evaluate(d(d(pow<3>(w), w), w), w = at) == doctest::Approx(6 * at));
+  }
+}

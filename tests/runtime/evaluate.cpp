@@ -1,0 +1,46 @@
+#include <doctest/doctest.h>
+
+#include <array>
+#include <ctgrad.hpp>
+#include <type_traits>
+#include <vector>
+
+namespace {
+using namespace ctgrad::literals;
+constexpr ctgrad::param<"w"> w;
+constexpr ctgrad::param<"b"> b;
+constexpr ctgrad::data<"x"> x;
+constexpr ctgrad::data<"y"> y;
+}  // namespace
+
+TEST_CASE("the evaluation type follows the bound values") {
+  const std::array<float, 2> xf{1.0f, 2.0f};
+  const std::array<double, 2> xd{1.0, 2.0};
+  static_assert(std::is_same_v<decltype(ctgrad::evaluate(mean(w * x), w = 1.0f, x = xf)), float>);
+  static_assert(std::is_same_v<decltype(ctgrad::evaluate(mean(w * x), w = 1.0, x = xd)), double>);
+  static_assert(std::is_same_v<decltype(ctgrad::evaluate(mean(w * x), w = 1.0, x = xf)), double>);
+  static_assert(std::is_same_v<decltype(ctgrad::evaluate(2_c * 3_c)), double>);
+  // a double literal in the expression is rounded to float for float evaluation
+  CHECK(ctgrad::evaluate(w * 0.1, w = 1.0f) == 0.1f);
+  CHECK(ctgrad::evaluate(w / 3_c, w = 1.0f) == 1.0f / 3.0f);
+}
+
+TEST_CASE("a model evaluates at a single data point") {
+  CHECK(ctgrad::evaluate(w * x + b, w = 2.0, b = 1.0, x = 5.0) == 11.0);
+  auto p = ctgrad::parameters(w = 2.0f, b = -1.0f);
+  CHECK(ctgrad::evaluate(w * x + b, p, x = 5.0f) == 9.0f);
+}
+
+TEST_CASE("expressions mixing reductions and parameters evaluate in one pass") {
+  const std::vector<double> xs{1, 2, 3, 4};
+  const std::vector<double> ys{3, 5, 7, 9};
+  CHECK(ctgrad::evaluate(mean(x) * w + sum(y) / mean(y), w = 2.0, x = xs, y = ys) == 5.0 + 4.0);
+  CHECK(ctgrad::evaluate(mean(square(y - (w * x + b))), w = 2.0, b = 1.0, x = xs, y = ys) == 0.0);
+}
+
+TEST_CASE("evaluation works in constant expressions") {
+  constexpr std::array<double, 3> xs{1, 2, 3};
+  constexpr double v = ctgrad::evaluate(sum(square(x - w)), w = 2.0, x = xs);
+  static_assert(v == 2.0);
+  CHECK(v == 2.0);
+}

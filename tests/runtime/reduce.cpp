@@ -1,0 +1,63 @@
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdint>
+#include <ctgrad.hpp>
+#include <vector>
+
+namespace {
+constexpr ctgrad::data<"x"> x;
+
+// The documented order, written out plainly: blocks in order; in a block, lane k adds points
+// k, k + K, ... in order; lanes are added left to right.
+float reference_sum(const std::vector<float>& v) {
+  const std::size_t K = ctgrad::reduction_lanes;
+  const std::size_t B = ctgrad::reduction_block;
+  float total = 0;
+  for (std::size_t begin = 0; begin < v.size(); begin += B) {
+    const std::size_t end = std::min(v.size(), begin + B);
+    std::array<float, 16> lanes{};
+    std::array<bool, 16> used{};
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t k = (i - begin) % K;
+      lanes[k] = used[k] ? lanes[k] + v[i] : v[i];
+      used[k] = true;
+    }
+    float block = lanes[0];
+    for (std::size_t k = 1; k < K && used[k]; ++k) block += lanes[k];
+    total = begin == 0 ? block : total + block;
+  }
+  return total;
+}
+
+std::vector<float> noisy(std::size_t n) {
+  std::vector<float> v(n);
+  std::uint32_t state = 12345;
+  for (auto& e : v) {
+    state = state * 1664525u + 1013904223u;
+    e = static_cast<float>(state >> 8) / 16777216.0f * 2.0f - 0.7f;
+  }
+  return v;
+}
+}  // namespace
+
+static_assert(ctgrad::reduction_lanes == 16 && ctgrad::reduction_block % ctgrad::reduction_lanes == 0);
+
+TEST_CASE("up to reduction_lanes points, the sum is the sequential sum") {
+  for (std::size_t n = 1; n <= ctgrad::reduction_lanes; ++n) {
+    const auto v = noisy(n);
+    float sequential = v[0];
+    for (std::size_t i = 1; i < n; ++i) sequential += v[i];
+    CAPTURE(n);
+    CHECK(ctgrad::evaluate(sum(x), x = v) == sequential);
+  }
+}
+
+TEST_CASE("every length follows the documented order exactly") {
+  for (std::size_t n : {17u, 31u, 100u, 4095u, 4096u, 4097u, 10000u, 65537u}) {
+    const auto v = noisy(n);
+    CAPTURE(n);
+    CHECK(ctgrad::evaluate(sum(x), x = v) == reference_sum(v));
+    CHECK(ctgrad::evaluate(sum(x), x = v) == ctgrad::evaluate(sum(x), x = v));
+  }
+}
