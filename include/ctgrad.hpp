@@ -13,6 +13,7 @@
 #include "ctgrad/ops/operation.hpp"
 #include "ctgrad/ops/power.hpp"
 #include "ctgrad/ops/reduction.hpp"
+#include "ctgrad/print.hpp"
 #include "ctgrad/runtime/bindings.hpp"
 #include "ctgrad/runtime/context.hpp"
 #include "ctgrad/runtime/evaluate.hpp"

@@ -250,7 +250,7 @@ TEST_CASE("constexpr_math: sin, cos, tan match std within 2 ulp for |x| <= 2^50"
   add_random_bits(v, 1e-3, 1e9, 20000, true);
   add_random_bits(v, 1e-3, 0x1p50, 5000, true);
   // Doubles nearest to multiples of pi/2 (hard cancellation in the reduction),
-  // computed in long double, for n up to 2^30 and a few larger.
+  // computed in long double, for n < 2000 and random n up to 2^49.
   const long double pio2 = 1.570796326794896619231321691639751442L;
   xorshift g;
   for (int i = 0; i < 4000; ++i) {

@@ -25,6 +25,10 @@ struct fixed_string {
   [[nodiscard]] constexpr bool operator==(const fixed_string<M>& other) const noexcept {
     return view() == other.view();
   }
+  template <std::size_t M>
+  [[nodiscard]] constexpr bool operator==(const char (&other)[M]) const noexcept {
+    return view() == std::string_view(other, M - 1);
+  }
 };
 
 }  // namespace ctgrad

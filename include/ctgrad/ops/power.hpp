@@ -2,7 +2,9 @@
 /// \file
 /// Integer powers: `pow<N>(u)` for any integer N (negative too) and `square(u)`.
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <type_traits>
 
 #include "../expr/constant.hpp"
@@ -12,10 +14,36 @@
 
 namespace ctgrad {
 
+namespace detail {
+// "pow<N>" spelled out at compile time, for the printer.
+template <std::intmax_t N>
+struct pow_name {
+  static constexpr auto text = [] {
+    struct {
+      char chars[32]{};
+      std::size_t size = 0;
+    } out;
+    for (char c : std::string_view("pow<")) out.chars[out.size++] = c;
+    char digits[24]{};
+    std::size_t n = 0;
+    std::intmax_t rest = N < 0 ? N : -N;  // negative: -INTMAX_MIN does not exist
+    do {
+      digits[n++] = static_cast<char>('0' - rest % 10);
+      rest /= 10;
+    } while (rest != 0);
+    if (N < 0) out.chars[out.size++] = '-';
+    while (n > 0) out.chars[out.size++] = digits[--n];
+    out.chars[out.size++] = '>';
+    return out;
+  }();
+  static constexpr std::string_view view{text.chars, text.size};
+};
+}  // namespace detail
+
 /// u to the integer power N.
 template <std::intmax_t N>
 struct pow_op : pointwise_operation {
-  static constexpr std::string_view name = N == 2 ? "square" : "pow";
+  static constexpr std::string_view name = N == 2 ? std::string_view("square") : detail::pow_name<N>::view;
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
   static constexpr std::intmax_t exponent = N;
