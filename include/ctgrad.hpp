@@ -3,6 +3,7 @@
 /// ctgrad: symbolic differentiation of model and loss expressions at compile time.
 /// Includes every public header.
 
+#include "ctgrad/check.hpp"
 #include "ctgrad/derivative.hpp"
 #include "ctgrad/expr/constant.hpp"
 #include "ctgrad/expr/fixed_string.hpp"
@@ -10,9 +11,11 @@
 #include "ctgrad/expr/queries.hpp"
 #include "ctgrad/expr/variable.hpp"
 #include "ctgrad/ops/arithmetic.hpp"
+#include "ctgrad/ops/exponential.hpp"
 #include "ctgrad/ops/operation.hpp"
 #include "ctgrad/ops/power.hpp"
 #include "ctgrad/ops/reduction.hpp"
+#include "ctgrad/ops/trigonometric.hpp"
 #include "ctgrad/print.hpp"
 #include "ctgrad/runtime/bindings.hpp"
 #include "ctgrad/runtime/context.hpp"

@@ -44,3 +44,14 @@ TEST_CASE("d pow<N>(u) = N * du * pow<N - 1>(u), for positive and negative N") {
     CHECK(ctgrad::evaluate(d(d(pow<3>(w), w), w), w = at) == doctest::Approx(6 * at));
   }
 }
+
+TEST_CASE("d sqrt(u) = du / (2 * sqrt(u))") {
+  check_derivatives(sqrt(square(w) + x * x), {-2.5, -0.3, 0.7, 1.9, 3.1});
+  for (double at : {1e-300, 1e-8, 0.25, 2.0, 1e300}) {
+    CAPTURE(at);
+    CHECK(ctgrad::evaluate(d(sqrt(w), w), w = at) == doctest::Approx(0.5 / std::sqrt(at)));
+  }
+  static_assert(ctgrad::evaluate(sqrt(w), w = 2.25) == 1.5);
+  static_assert(d(sqrt(w), w) == 1_c / (2_c * sqrt(w)));
+  static_assert(sqrt(0_c) == 0_c && sqrt(1_c) == 1_c);
+}

@@ -69,6 +69,12 @@ inline constexpr bool is_rational_v = false;
 template <std::intmax_t N, std::intmax_t D>
 inline constexpr bool is_rational_v<rational<N, D>> = true;
 
+/// The sign of a compile-time constant: -1, 0 or 1; 2 for anything that is not one.
+template <class E>
+inline constexpr int constant_sign_v = 2;
+template <std::intmax_t N, std::intmax_t D>
+inline constexpr int constant_sign_v<rational<N, D>> = (N > 0) - (N < 0);
+
 template <class E>
 inline constexpr bool is_zero_v = std::is_same_v<E, zero_t>;
 template <class E>

@@ -30,4 +30,10 @@ struct pointwise_operation {
   static constexpr bool defined_on_empty = true;
 };
 
+/// The defaults of a one-argument function such as exp or sin, printed `name(u)`.
+struct function_operation : pointwise_operation {
+  static constexpr auto notation = print_notation::function;
+  static constexpr int precedence = print_precedence::atom;
+};
+
 }  // namespace ctgrad

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../detail/constexpr_math.hpp"
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
 #include "arithmetic.hpp"
@@ -105,6 +106,27 @@ template <expression E>
 [[nodiscard]] constexpr auto square(E u) noexcept {
   return pow<2>(u);
 }
+
+struct sqrt_op : function_operation {
+  static constexpr std::string_view name = "sqrt";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::sqrt(u); }
+  // d sqrt(u) = du / (2 * sqrt(u))
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+/// The square root of u; sqrt(0) is 0 and sqrt(1) is 1.
+template <expression E>
+[[nodiscard]] constexpr auto sqrt(E u) noexcept {
+  static_assert(constant_sign_v<E> >= 0,
+                "ctgrad: sqrt() of a negative compile-time constant");
+  if constexpr (is_zero_v<E> || is_one_v<E>)
+    return u;
+  else
+    return make_node<sqrt_op>(u);
+}
+
+constexpr auto sqrt_op::derive(auto u, auto du) noexcept { return du / (constant<2> * sqrt(u)); }
 
 template <std::intmax_t N>
 constexpr auto pow_op<N>::derive(auto u, auto du) noexcept {

@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// The exponential family: exp, log. Values come from <cmath> at run time and from ctgrad's own
+/// constexpr implementations during constant evaluation (detail/constexpr_math.hpp).
+
+#include "../detail/constexpr_math.hpp"
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
+#include "arithmetic.hpp"
+#include "operation.hpp"
+
+namespace ctgrad {
+
+struct exp_op : function_operation {
+  static constexpr std::string_view name = "exp";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::exp(u); }
+  // d exp(u) = du * exp(u)
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+struct log_op : function_operation {
+  static constexpr std::string_view name = "log";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::log(u); }
+  // d log(u) = du / u
+  static constexpr auto derive(auto u, auto du) noexcept { return du / u; }
+};
+
+/// e to the power u; exp(0) is 1.
+template <expression E>
+[[nodiscard]] constexpr auto exp(E u) noexcept {
+  if constexpr (is_zero_v<E>)
+    return one_t{};
+  else
+    return make_node<exp_op>(u);
+}
+
+/// The natural logarithm of u; log(1) is 0.
+template <expression E>
+[[nodiscard]] constexpr auto log(E u) noexcept {
+  static_assert(constant_sign_v<E> > 0,
+                "ctgrad: log() of a compile-time constant that is not positive");
+  if constexpr (is_one_v<E>)
+    return zero_t{};
+  else
+    return make_node<log_op>(u);
+}
+
+constexpr auto exp_op::derive(auto u, auto du) noexcept { return du * exp(u); }
+
+}  // namespace ctgrad

@@ -1,0 +1,90 @@
+#pragma once
+/// \file
+/// Trigonometric and hyperbolic functions: sin, cos, tan, tanh. Values come from <cmath> at run
+/// time and from ctgrad's own constexpr implementations during constant evaluation.
+
+#include "../detail/constexpr_math.hpp"
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
+#include "arithmetic.hpp"
+#include "operation.hpp"
+#include "power.hpp"
+
+namespace ctgrad {
+
+struct sin_op : function_operation {
+  static constexpr std::string_view name = "sin";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::sin(u); }
+  // d sin(u) = du * cos(u)
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+struct cos_op : function_operation {
+  static constexpr std::string_view name = "cos";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::cos(u); }
+  // d cos(u) = -(du * sin(u))
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+struct tan_op : function_operation {
+  static constexpr std::string_view name = "tan";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::tan(u); }
+  // d tan(u) = du / square(cos(u))
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+struct tanh_op : function_operation {
+  static constexpr std::string_view name = "tanh";
+  template <class T>
+  static constexpr T apply(T u) noexcept { return detail::tanh(u); }
+  // d tanh(u) = du * (1 - square(tanh(u)))
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+
+/// The sine of u (radians); sin(0) is 0.
+template <expression E>
+[[nodiscard]] constexpr auto sin(E u) noexcept {
+  if constexpr (is_zero_v<E>)
+    return zero_t{};
+  else
+    return make_node<sin_op>(u);
+}
+
+/// The cosine of u (radians); cos(0) is 1.
+template <expression E>
+[[nodiscard]] constexpr auto cos(E u) noexcept {
+  if constexpr (is_zero_v<E>)
+    return one_t{};
+  else
+    return make_node<cos_op>(u);
+}
+
+/// The tangent of u (radians); tan(0) is 0.
+template <expression E>
+[[nodiscard]] constexpr auto tan(E u) noexcept {
+  if constexpr (is_zero_v<E>)
+    return zero_t{};
+  else
+    return make_node<tan_op>(u);
+}
+
+/// The hyperbolic tangent of u; tanh(0) is 0.
+template <expression E>
+[[nodiscard]] constexpr auto tanh(E u) noexcept {
+  if constexpr (is_zero_v<E>)
+    return zero_t{};
+  else
+    return make_node<tanh_op>(u);
+}
+
+constexpr auto sin_op::derive(auto u, auto du) noexcept { return du * cos(u); }
+constexpr auto cos_op::derive(auto u, auto du) noexcept { return -(du * sin(u)); }
+constexpr auto tan_op::derive(auto u, auto du) noexcept { return du / square(cos(u)); }
+constexpr auto tanh_op::derive(auto u, auto du) noexcept {
+  return du * (constant<1> - square(tanh(u)));
+}
+
+}  // namespace ctgrad
