@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/diagnostics.hpp"
 #include "expr/constant.hpp"
 #include "expr/node.hpp"
 #include "expr/queries.hpp"
@@ -20,9 +21,10 @@ namespace detail {
 
 template <class V>
 constexpr void check_differentiation_variable() noexcept {
-  static_assert(!is_data_v<V>,
-                "ctgrad: cannot differentiate with respect to a data variable; only a param<> "
-                "can be a differentiation variable (see the data<> named in this instantiation)");
+  constexpr bool not_data = !is_data_v<V>;
+  static_assert(differentiable_with_respect_to<not_data, spelled_t<V>>,
+                "ctgrad: cannot differentiate with respect to a data variable (named in the "
+                "condition above); only a param<> can be a differentiation variable");
   static_assert(!is_rational_v<V> && !is_scalar_v<V>,
                 "ctgrad: cannot differentiate with respect to a constant; only a param<> can be "
                 "a differentiation variable");
@@ -30,6 +32,13 @@ constexpr void check_differentiation_variable() noexcept {
                 "ctgrad: differentiation variable must be a param<>, e.g. d(loss, w) with "
                 "constexpr ctgrad::param<\"w\"> w");
 }
+
+template <class T, class... Ts>
+inline constexpr std::size_t occurrences_v = (std::size_t{std::is_same_v<T, Ts>} + ... + 0);
+
+// True when no type appears twice among Ts.
+template <class... Ts>
+inline constexpr bool distinct_v = ((occurrences_v<Ts, Ts...> == 1) && ...);
 
 template <class P, class E>
 constexpr auto derivative_of(const E& e) noexcept {
@@ -69,6 +78,9 @@ template <class... Ps>
 [[nodiscard]] constexpr wrt_t<Ps...> wrt(Ps...) noexcept {
   (detail::check_differentiation_variable<Ps>(), ...);
   static_assert(sizeof...(Ps) > 0, "ctgrad: wrt() needs at least one parameter");
+  constexpr bool distinct = detail::distinct_v<Ps...>;
+  static_assert(detail::bound_only_once<distinct, wrt_t<detail::spelled_t<Ps>...>>,
+                "ctgrad: a parameter is named twice in wrt()");
   return {};
 }
 

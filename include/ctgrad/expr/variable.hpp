@@ -91,8 +91,26 @@ struct data {
   constexpr auto operator=(T point) const noexcept {  // NOLINT
     return data_binding<Name, T>{point};
   }
-  template <std::floating_point T, class A>
-  void operator=(std::vector<T, A>&&) const = delete;  // a temporary vector would dangle
+  template <class C>
+    requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>>)
+  auto operator=(C&&) const {  // NOLINT
+    static_assert(!detail::contiguous_floats<C>,
+                  "ctgrad: binding a temporary container to a data column would leave a dangling "
+                  "view; bind a named container (x = X) or a std::array temporary, which is copied");
+    static_assert(detail::contiguous_floats<C>,
+                  "ctgrad: a data column takes a contiguous container of float, double or long "
+                  "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
+                  "floating-point value");
+  }
+  template <class C>
+    requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
+             !std::floating_point<std::remove_cvref_t<C>>)
+  auto operator=(C&&) const {  // NOLINT
+    static_assert(detail::contiguous_floats<C>,
+                  "ctgrad: a data column takes a contiguous container of float, double or long "
+                  "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
+                  "floating-point value");
+  }
 };
 
 /// A column given as pointer and length: `x = ctgrad::column(ptr, n)`.

@@ -272,4 +272,32 @@ template <operand U, operand V>
     return make_node<div_op>(u, v);
 }
 
+namespace detail {
+template <class U, class V>
+concept misused_operands = (expression<U> && !operand<V>) || (!operand<U> && expression<V>);
+
+template <class U, class V>
+constexpr auto reject_operands() noexcept {  // auto: instantiated at the user's call, not later
+  static_assert(!misused_operands<U, V>,
+                "ctgrad: an arithmetic operator needs a ctgrad expression or a plain number on "
+                "each side; the other operand here is neither (see U and V in this "
+                "instantiation; bool is not a number)");
+}
+}  // namespace detail
+
+// Reached only when one side is an expression and the other is not a number, so that the
+// error names the problem instead of listing every operator candidate.
+template <class U, class V>
+  requires detail::misused_operands<U, V>
+auto operator+(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
+template <class U, class V>
+  requires detail::misused_operands<U, V>
+auto operator-(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
+template <class U, class V>
+  requires detail::misused_operands<U, V>
+auto operator*(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
+template <class U, class V>
+  requires detail::misused_operands<U, V>
+auto operator/(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
+
 }  // namespace ctgrad

@@ -16,6 +16,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../detail/diagnostics.hpp"
 #include "../expr/fixed_string.hpp"
 #include "../expr/variable.hpp"
 
@@ -95,11 +96,23 @@ consteval bool all_bound_once() noexcept {
   return ((binding_count_v<typename Bs::variable, Bs...> == 1) && ...);
 }
 
+// The first variable bound more than once among Bs, or void.
+template <class... Bs>
+struct first_bound_twice {
+  using type = void;
+};
+template <class B, class... Bs>
+struct first_bound_twice<B, Bs...> {
+  using type = std::conditional_t<(binding_count_v<typename B::variable, B, Bs...> > 1),
+                                  typename B::variable, typename first_bound_twice<Bs...>::type>;
+};
+
 template <class... Bs>
 constexpr void check_bound_once() noexcept {
-  static_assert(all_bound_once<Bs...>(),
-                "ctgrad: a name is bound twice in one call (see the bindings listed in this "
-                "instantiation); bind each parameter and data column once");
+  constexpr bool once = all_bound_once<Bs...>();
+  static_assert(bound_only_once<once, spelled_t<typename first_bound_twice<Bs...>::type>>,
+                "ctgrad: a name is bound twice in one call (named in the condition above); bind "
+                "each parameter and data column once");
 }
 
 [[noreturn]] inline void throw_column_lengths(std::string_view first, std::size_t first_length,
@@ -162,7 +175,8 @@ struct param_set {
   template <fixed_string Name>
   static consteval std::size_t index() noexcept {
     constexpr std::size_t i = detail::binding_index<param<Name>, Bs...>();
-    static_assert(i < sizeof...(Bs), "ctgrad: this parameter set has no such parameter");
+    static_assert(detail::in_this_set<(i < sizeof...(Bs)), detail::spelled_t<param<Name>>>,
+                  "ctgrad: this parameter set has no such parameter (named in the condition above)");
     return i;
   }
 };

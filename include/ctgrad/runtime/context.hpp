@@ -9,12 +9,36 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../detail/diagnostics.hpp"
 #include "../expr/variable.hpp"
 #include "bindings.hpp"
 
 namespace ctgrad {
 
 namespace detail {
+
+// The scalar type of a data column binding; void for parameters and single points.
+template <class B>
+using column_type_t = std::conditional_t<B::is_column && is_data_v<typename B::variable>,
+                                         typename B::value_type, void>;
+
+template <class... Ts>
+struct first_non_void {
+  using type = void;
+};
+template <class T, class... Ts>
+struct first_non_void<T, Ts...> {
+  using type = std::conditional_t<std::is_void_v<T>, typename first_non_void<Ts...>::type, T>;
+};
+
+// True when every data column has one scalar type. Mixing float and double columns would either
+// compute in float and lose the double column's precision, or compute in double and hide which
+// precision was meant: the user converts one column and says.
+template <class... Bs>
+inline constexpr bool columns_share_a_type_v = [] {
+  using first = typename first_non_void<column_type_t<Bs>...>::type;
+  return ((std::is_void_v<column_type_t<Bs>> || std::is_same_v<column_type_t<Bs>, first>) && ...);
+}();
 
 template <class... Bs>
 struct evaluation_type {
@@ -34,6 +58,9 @@ struct context {
   using value_type = typename detail::evaluation_type<Bs...>::type;
   static_assert(std::floating_point<value_type>,
                 "ctgrad: bound values must be floating-point numbers");
+  static_assert(detail::columns_share_a_type_v<Bs...>,
+                "ctgrad: data columns of different scalar types (e.g. float and double) in one "
+                "evaluation would lose precision or hide it; convert the columns to one type");
   static constexpr bool has_columns = (Bs::is_column || ...);
 
   hana::tuple<Bs...> bindings;
@@ -52,9 +79,9 @@ struct context {
   template <class V>
   [[nodiscard]] constexpr const auto& binding() const noexcept {
     constexpr std::size_t i = detail::binding_index<V, Bs...>();
-    static_assert(i < sizeof...(Bs),
-                  "ctgrad: the expression uses a variable that has no value bound (see V in "
-                  "this instantiation); pass it, e.g. w = 0.0f or x = X");
+    static_assert(detail::value_is_bound<(i < sizeof...(Bs)), detail::spelled_t<V>>,
+                  "ctgrad: the expression uses a variable that has no value bound (named in the "
+                  "condition above); pass it, e.g. w = 0.0f or x = X");
     return hana::at_c<i < sizeof...(Bs) ? i : 0>(bindings);
   }
 };

@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../detail/diagnostics.hpp"
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
@@ -106,10 +107,12 @@ constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums
             outer_value<Offset + reductions_before<E, I>::value, T>(operand_of<I>(e), ctx, sums)...);
       }(std::make_index_sequence<E::arity>{});
   } else {
-    if constexpr (is_data_v<E>)
-      static_assert(!Ctx::template is_column_v<E>,
-                    "ctgrad: a data column is used outside mean()/sum() (see the data<> in this "
-                    "instantiation); wrap the expression in a reduction, or bind a single point");
+    if constexpr (is_data_v<E>) {
+      constexpr bool point = !Ctx::template is_column_v<E>;
+      static_assert(used_inside_a_reduction<point, spelled_t<E>>,
+                    "ctgrad: a data column (named in the condition above) is used outside "
+                    "mean()/sum(); wrap the expression in a reduction, or bind a single point");
+    }
     return leaf_value<T>(e, ctx, 0);
   }
 }

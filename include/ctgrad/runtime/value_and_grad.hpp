@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "../derivative.hpp"
+#include "../detail/diagnostics.hpp"
 #include "../expr/fixed_string.hpp"
 #include "../expr/variable.hpp"
 #include "bindings.hpp"
@@ -28,7 +29,9 @@ struct gradient {
       while (k < sizeof...(Ps) && !match[k]) ++k;
       return k;
     }();
-    static_assert(i < sizeof...(Ps), "ctgrad: this gradient was not taken with respect to that parameter");
+    static_assert(detail::in_this_set<(i < sizeof...(Ps)), detail::spelled_t<param<Name>>>,
+                  "ctgrad: this gradient was not taken with respect to that parameter (named in "
+                  "the condition above)");
     return values[i < sizeof...(Ps) ? i : 0];
   }
   /// The number of partial derivatives.

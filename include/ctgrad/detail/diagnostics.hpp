@@ -1,0 +1,56 @@
+#pragma once
+/// \file
+/// Helpers that make compile errors name the variable involved. A static_assert message cannot
+/// contain a computed name in C++20, so the condition carries it instead: both g++ ("note:
+/// '...' evaluates to false") and clang ("failed due to requirement '...'") print the condition
+/// with its template arguments, where a variable w appears as `param_named<'w'>`.
+
+#include <cstddef>
+#include <utility>
+
+#include "../expr/fixed_string.hpp"
+#include "../expr/variable.hpp"
+
+namespace ctgrad::detail {
+
+/// A parameter's name as characters, which compilers print readably in diagnostics.
+template <char... Cs>
+struct param_named {};
+/// A data column's name as characters.
+template <char... Cs>
+struct data_named {};
+
+template <class V, class = void>
+struct spelled {
+  using type = V;  // not a variable: shown as its own type
+};
+template <fixed_string S, std::size_t... I>
+constexpr auto spell_param(std::index_sequence<I...>) -> param_named<S.chars[I]...>;
+template <fixed_string S, std::size_t... I>
+constexpr auto spell_data(std::index_sequence<I...>) -> data_named<S.chars[I]...>;
+template <fixed_string S>
+struct spelled<param<S>> {
+  using type = decltype(spell_param<S>(std::make_index_sequence<S.size()>{}));
+};
+template <fixed_string S>
+struct spelled<data<S>> {
+  using type = decltype(spell_data<S>(std::make_index_sequence<S.size()>{}));
+};
+
+/// V written for a diagnostic: `param<"w">` becomes `param_named<'w'>`.
+template <class V>
+using spelled_t = typename spelled<V>::type;
+
+// Conditions for static_assert that carry the name; each is just its boolean.
+template <bool Ok, class Variable>
+inline constexpr bool value_is_bound = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool bound_only_once = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool differentiable_with_respect_to = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool used_inside_a_reduction = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool in_this_set = Ok;
+
+}  // namespace ctgrad::detail
