@@ -23,4 +23,5 @@
 #include "ctgrad/runtime/reduce.hpp"
 #include "ctgrad/runtime/sgd.hpp"
 #include "ctgrad/runtime/train.hpp"
+#include "ctgrad/runtime/validate.hpp"
 #include "ctgrad/runtime/value_and_grad.hpp"

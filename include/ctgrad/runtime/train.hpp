@@ -11,6 +11,7 @@
 
 #include "../derivative.hpp"
 #include "bindings.hpp"
+#include "validate.hpp"
 #include "value_and_grad.hpp"
 
 namespace ctgrad {
@@ -33,10 +34,6 @@ struct epoch_report {
 
 namespace detail {
 
-template <class T>
-constexpr bool finite(T v) noexcept {
-  return v == v && v - v == T(0);  // false for NaN and for +-inf (inf - inf is NaN)
-}
 
 template <class T, class... Bs>
 [[noreturn]] void throw_diverged(std::size_t epoch, T loss, T last_loss,
@@ -78,8 +75,8 @@ auto train(const E& loss, param_set<Ps...>& params, const data_set<Ds...>& train
     const auto [value, grad] = value_and_grad(loss, variables, params, train_data);
     const auto before = params;
     optimizer.step(params, grad);
-    bool ok = detail::finite(value);
-    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (detail::finite(b.value) && ...); });
+    bool ok = detail::is_finite(value);
+    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (detail::is_finite(b.value) && ...); });
     if (!ok) {
       params = before;
       detail::throw_diverged(epoch, value, last, before);

@@ -1,0 +1,15 @@
+// expect: ctgrad: an arithmetic operator needs a ctgrad expression or a plain number on each side
+// Misuse: adding a bool to an expression (bool is not a number to ctgrad).
+#include <ctgrad.hpp>
+
+namespace {
+constexpr ctgrad::param<"w"> w;
+}  // namespace
+
+void build() {
+#ifdef CTGRAD_COMPILE_FAIL
+  [[maybe_unused]] auto e = w + true;
+#else
+  [[maybe_unused]] auto e = w + 1.0;
+#endif
+}
