@@ -68,9 +68,14 @@ constexpr auto rebind(const B& b, [[maybe_unused]] double v) noexcept {
     return b;
 }
 
+// Named so that both compilers print the factor in the failed condition: clang shows
+// 'hand_over_exact_is_one<4L, 1L>', g++ the instantiation of hand_gradient_is_off_by_factor<4, 1>.
+template <std::int64_t Num, std::int64_t Den>
+inline constexpr bool hand_over_exact_is_one = Num == Den;
+
 template <std::int64_t Num, std::int64_t Den>
 struct hand_gradient_is_off_by_factor {
-  static_assert(Num == Den,
+  static_assert(hand_over_exact_is_one<Num, Den>,
                 "ctgrad: the gradient does not match the exact derivative; the arguments of "
                 "hand_gradient_is_off_by_factor<Num, Den> above are hand / exact as a fraction "
                 "(Den = 0: the exact derivative is 0 there)");
