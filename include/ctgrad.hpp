@@ -22,6 +22,7 @@
 #include "ctgrad/runtime/evaluate.hpp"
 #include "ctgrad/runtime/reduce.hpp"
 #include "ctgrad/runtime/sgd.hpp"
+#include "ctgrad/runtime/thread_pool.hpp"
 #include "ctgrad/runtime/train.hpp"
 #include "ctgrad/runtime/validate.hpp"
 #include "ctgrad/runtime/value_and_grad.hpp"

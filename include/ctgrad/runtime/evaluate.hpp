@@ -129,9 +129,9 @@ struct has_reduction_undefined_on_empty<node<Op, Args...>>
     : std::bool_constant<(Op::is_reduction && !Op::defined_on_empty) ||
                          (has_reduction_undefined_on_empty<Args>::value || ...)> {};
 
-// The values of all outputs, in one pass over the data.
-template <class Ctx, class... Es>
-constexpr auto evaluate_outputs(const Ctx& ctx, const Es&... outputs) {
+// The values of all outputs, in one pass over the data, summed by `summation`.
+template <class Ctx, class Summation, class... Es>
+constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, const Es&... outputs) {
   using T = typename Ctx::value_type;
   constexpr std::size_t counts[] = {reduction_count<Es>::value..., 0};
   constexpr std::size_t M = (reduction_count<Es>::value + ... + 0);
@@ -146,7 +146,7 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Es&... outputs) {
         return std::array<T, M>{point_value<T>(operand_of<0>(r), ctx, i)...};
       });
     };
-    sums = sum_all<T, M>(terms, ctx.points);
+    sums = summation.template sum<T, M>(terms, ctx.points);
   }
   return [&]<std::size_t... K>(std::index_sequence<K...>) {
     constexpr std::size_t offsets[] = {[] {
@@ -166,7 +166,7 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Es&... outputs) {
 template <expression E, binding_argument... As>
 [[nodiscard]] constexpr auto evaluate(const E& e, const As&... args) {
   const auto ctx = make_context(args...);
-  return detail::evaluate_outputs(ctx, e)[0];
+  return detail::evaluate_outputs(ctx, detail::sequential_summation{}, e)[0];
 }
 
 }  // namespace ctgrad

@@ -62,6 +62,14 @@ constexpr std::array<T, M> sum_all(const F& f, std::size_t n) noexcept {
   return total;
 }
 
+// Sums on the calling thread, in the documented order.
+struct sequential_summation {
+  template <class T, std::size_t M, class F>
+  constexpr std::array<T, M> sum(const F& f, std::size_t n) const noexcept {
+    return sum_all<T, M>(f, n);
+  }
+};
+
 }  // namespace detail
 
 }  // namespace ctgrad

@@ -62,29 +62,41 @@ struct no_callback {
 
 }  // namespace detail
 
+namespace detail {
+
+template <class Summation, class E, class... Ps, class... Ds, class Optimizer, class Callback>
+auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& params,
+                const data_set<Ds...>& train_data, const Optimizer& optimizer, std::size_t epochs,
+                Callback& on_epoch) {
+  constexpr auto variables = wrt(typename Ps::variable{}...);
+  using T = decltype(value_and_grad_with(summation, loss, variables, params, train_data).value);
+  T last = T(0);
+  for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+    const auto [value, grad] = value_and_grad_with(summation, loss, variables, params, train_data);
+    const auto before = params;
+    optimizer.step(params, grad);
+    bool ok = is_finite(value);
+    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (is_finite(b.value) && ...); });
+    if (!ok) {
+      params = before;
+      throw_diverged(epoch, value, last, before);
+    }
+    last = value;
+    on_epoch(epoch_report<T, param_set<Ps...>>{epoch, value, params});
+  }
+  return last;
+}
+
+}  // namespace detail
+
 /// Runs `epochs` steps of `optimizer` on `loss` over `train_data`, updating `params` in place,
 /// and calls `on_epoch(report)` after each. Returns the last loss. Throws ctgrad::diverged when
 /// the loss or a parameter becomes NaN or infinite, leaving `params` at their last finite values.
 template <expression E, class... Ps, class... Ds, class Optimizer, class Callback = detail::no_callback>
 auto train(const E& loss, param_set<Ps...>& params, const data_set<Ds...>& train_data,
            const Optimizer& optimizer, std::size_t epochs, Callback&& on_epoch = {}) {
-  constexpr auto variables = wrt(typename Ps::variable{}...);
-  using T = decltype(value_and_grad(loss, variables, params, train_data).value);
-  T last = T(0);
-  for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
-    const auto [value, grad] = value_and_grad(loss, variables, params, train_data);
-    const auto before = params;
-    optimizer.step(params, grad);
-    bool ok = detail::is_finite(value);
-    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (detail::is_finite(b.value) && ...); });
-    if (!ok) {
-      params = before;
-      detail::throw_diverged(epoch, value, last, before);
-    }
-    last = value;
-    on_epoch(epoch_report<T, param_set<Ps...>>{epoch, value, params});
-  }
-  return last;
+  return detail::train_with(detail::sequential_summation{}, loss, params, train_data, optimizer,
+                            epochs, on_epoch);
 }
 
 }  // namespace ctgrad

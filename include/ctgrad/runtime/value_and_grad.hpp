@@ -45,17 +45,25 @@ struct value_and_gradient {
   gradient<T, Ps...> grad;
 };
 
+namespace detail {
+template <class Summation, class E, class... Ps, class... As>
+constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wrt_t<Ps...>,
+                                   const As&... args) {
+  const auto ctx = make_context(args...);
+  using T = typename decltype(ctx)::value_type;
+  const auto all = detail::evaluate_outputs(ctx, summation, loss, detail::derivative_of<Ps>(loss)...);
+  value_and_gradient<T, Ps...> result{all[0], {}};
+  for (std::size_t k = 0; k < sizeof...(Ps); ++k) result.grad.values[k] = all[k + 1];
+  return result;
+}
+}  // namespace detail
+
 /// The value of `loss` and its partial derivatives with respect to the parameters in `wrt(...)`,
 /// computed in one pass over the data: `auto [l, g] = value_and_grad(loss, wrt(w), w = 0.0f,
 /// x = X, y = Y);` then `g[w]`.
 template <expression E, class... Ps, binding_argument... As>
-[[nodiscard]] constexpr auto value_and_grad(const E& loss, wrt_t<Ps...>, const As&... args) {
-  const auto ctx = make_context(args...);
-  using T = typename decltype(ctx)::value_type;
-  const auto all = detail::evaluate_outputs(ctx, loss, detail::derivative_of<Ps>(loss)...);
-  value_and_gradient<T, Ps...> result{all[0], {}};
-  for (std::size_t k = 0; k < sizeof...(Ps); ++k) result.grad.values[k] = all[k + 1];
-  return result;
+[[nodiscard]] constexpr auto value_and_grad(const E& loss, wrt_t<Ps...> variables, const As&... args) {
+  return detail::value_and_grad_with(detail::sequential_summation{}, loss, variables, args...);
 }
 
 }  // namespace ctgrad

@@ -1,0 +1,185 @@
+#pragma once
+/// \file
+/// Opt-in multi-threaded evaluation whose results are bitwise identical for any number of
+/// threads: each thread sums whole blocks (runtime/reduce.hpp), the block sums are stored, and
+/// the calling thread adds them in block order, exactly as a single thread does.
+///
+///   ctgrad::thread_pool pool{2};
+///   auto [value, grad] = ctgrad::value_and_grad(pool, loss, wrt(w, b), params, data);
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <new>
+#include <cstddef>
+#include <type_traits>
+#include <thread>
+#include <vector>
+
+#include "../derivative.hpp"
+#include "bindings.hpp"
+#include "evaluate.hpp"
+#include "reduce.hpp"
+#include "train.hpp"
+#include "value_and_grad.hpp"
+
+namespace ctgrad {
+
+/// A fixed set of worker threads for evaluation over large data. The caller's thread works too,
+/// so `thread_pool{2}` starts one extra thread. Memory for block sums grows with the largest data
+/// seen and is then reused: a steady training loop does not allocate.
+class thread_pool {
+ public:
+  /// `threads` in all, counting the caller's; 0 means std::thread::hardware_concurrency().
+  explicit thread_pool(std::size_t threads = 0) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    workers_.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
+  }
+  thread_pool(const thread_pool&) = delete;
+  thread_pool& operator=(const thread_pool&) = delete;
+  ~thread_pool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      ++generation_;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
+  /// The number of threads that take part, the caller's included.
+  [[nodiscard]] std::size_t size() const noexcept { return workers_.size() + 1; }
+
+  /// Runs job(first_block, last_block) on every thread over a static split of `blocks`, and
+  /// returns when all are done. The split decides only who sums a block, never the order in
+  /// which block sums are added.
+  template <class Job>
+  void run(std::size_t blocks, const Job& job) {
+    const std::size_t threads = std::min(size(), blocks);
+    if (threads <= 1) {
+      job(std::size_t{0}, blocks);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      task_ = [](const void* j, std::size_t first, std::size_t last) {
+        (*static_cast<const Job*>(j))(first, last);
+      };
+      job_ = &job;
+      blocks_ = blocks;
+      active_ = threads;
+      pending_ = threads - 1;
+      ++generation_;
+    }
+    wake_.notify_all();
+    job(std::size_t{0}, share(0, threads, blocks));
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+  }
+
+  /// Raw memory for `count` objects of T (T trivially copyable, alignment at most that of
+  /// max_align_t), grown on demand and kept. Objects are created in it with placement new.
+  template <class T>
+  void* scratch(std::size_t count) {
+    static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= alignof(std::max_align_t));
+    const std::size_t words = (count * sizeof(T) + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+    if (scratch_.size() < words) scratch_.resize(words);
+    return scratch_.data();
+  }
+
+ private:
+  static std::size_t share(std::size_t t, std::size_t threads, std::size_t blocks) noexcept {
+    return blocks * (t + 1) / threads;  // thread t sums blocks [share(t - 1), share(t))
+  }
+
+  void work(std::size_t t) {
+    std::size_t seen = 0;
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (stopping_) return;
+      if (t >= active_) continue;  // this run needs fewer threads
+      const auto task = task_;
+      const void* job = job_;
+      const std::size_t first = blocks_ * t / active_;
+      const std::size_t last = share(t, active_, blocks_);
+      lock.unlock();
+      task(job, first, last);
+      lock.lock();
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::size_t generation_ = 0;
+  bool stopping_ = false;
+  void (*task_)(const void*, std::size_t, std::size_t) = nullptr;
+  const void* job_ = nullptr;
+  std::size_t blocks_ = 0;
+  std::size_t active_ = 0;
+  std::size_t pending_ = 0;
+  std::vector<std::max_align_t> scratch_;
+};
+
+namespace detail {
+
+// Block sums computed on the pool, added in block order on the calling thread.
+struct pooled_summation {
+  thread_pool& pool;
+
+  template <class T, std::size_t M, class F>
+  std::array<T, M> sum(const F& f, std::size_t n) const {
+    const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
+    if (blocks <= 1 || pool.size() == 1) return sum_all<T, M>(f, n);
+    using sums = std::array<T, M>;
+    auto* memory = static_cast<unsigned char*>(pool.scratch<sums>(blocks));
+    pool.run(blocks, [&](std::size_t first, std::size_t last) {
+      for (std::size_t b = first; b < last; ++b) {
+        const std::size_t begin = b * reduction_block;
+        ::new (static_cast<void*>(memory + b * sizeof(sums)))
+            sums(sum_block<T, M>(f, begin, std::min(n, begin + reduction_block)));
+      }
+    });
+    const auto block_sum = [&](std::size_t b) -> const sums& {
+      return *std::launder(reinterpret_cast<const sums*>(memory + b * sizeof(sums)));
+    };
+    sums total = block_sum(0);
+    for (std::size_t b = 1; b < blocks; ++b)
+      for (std::size_t j = 0; j < M; ++j) total[j] += block_sum(b)[j];
+    return total;
+  }
+};
+
+}  // namespace detail
+
+/// `evaluate` on a thread pool: the same value, bit for bit, as on one thread.
+template <expression E, binding_argument... As>
+[[nodiscard]] auto evaluate(thread_pool& pool, const E& e, const As&... args) {
+  const auto ctx = make_context(args...);
+  return detail::evaluate_outputs(ctx, detail::pooled_summation{pool}, e)[0];
+}
+
+/// `value_and_grad` on a thread pool: the same values, bit for bit, as on one thread.
+template <expression E, class... Ps, binding_argument... As>
+[[nodiscard]] auto value_and_grad(thread_pool& pool, const E& loss, wrt_t<Ps...> variables,
+                                  const As&... args) {
+  return detail::value_and_grad_with(detail::pooled_summation{pool}, loss, variables, args...);
+}
+
+/// `train` on a thread pool: the same run, bit for bit, as on one thread.
+template <expression E, class... Ps, class... Ds, class Optimizer, class Callback = detail::no_callback>
+auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
+           const data_set<Ds...>& train_data, const Optimizer& optimizer, std::size_t epochs,
+           Callback&& on_epoch = {}) {
+  return detail::train_with(detail::pooled_summation{pool}, loss, params, train_data, optimizer,
+                            epochs, on_epoch);
+}
+
+}  // namespace ctgrad
