@@ -4,7 +4,6 @@
 /// difference of the value, and a hand-written gradient against the symbolic one. A failed
 /// comparison names the factor by which the two differ.
 
-#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
@@ -33,8 +32,10 @@ struct gradient_comparison {
 
 namespace detail {
 
+constexpr double larger(double a, double b) noexcept { return a < b ? b : a; }
+
 constexpr bool close_enough(double a, double b, double tol) noexcept {
-  return abs(a - b) <= tol * std::max({1.0, abs(a), abs(b)});
+  return abs(a - b) <= tol * larger(1.0, larger(abs(a), abs(b)));
 }
 
 constexpr double floor_of(double r) noexcept {
@@ -114,7 +115,7 @@ template <expression E, class... Ps, binding_argument... As>
     // In double at least, with a step near the cube root of epsilon, where truncation and
     // rounding errors balance (about 1e-10 relative for smooth functions).
     const double at = static_cast<double>(ctx.template binding<P>().value);
-    const double step = 6e-6 * std::max(1.0, detail::abs(at));
+    const double step = 6e-6 * detail::larger(1.0, detail::abs(at));
     auto loss_at = [&](double v) {
       return hana::unpack(ctx.bindings, [&](const auto&... b) {
         return static_cast<double>(evaluate(loss, detail::rebind<P>(b, v)...));

@@ -30,7 +30,6 @@
 // from std::numeric_limits and every path checks its range first.
 
 #include <bit>
-#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -623,74 +622,110 @@ constexpr T abs(T x) noexcept {
 
 }  // namespace ce
 
-// Public dispatchers: own implementation in constant evaluation, <cmath> at
-// run time (faster, and the reference the `ce` versions are tested against).
+// The C library's functions at run time, through compiler builtins: the same calls as <cmath>
+// makes, without the cost of parsing <cmath> in every file that includes ctgrad.
+namespace libm {
+#define CTGRAD_DETAIL_LIBM(name)                                       \
+  template <std::floating_point T>                                     \
+  inline T name(T x) noexcept {                                        \
+    if constexpr (std::is_same_v<T, float>)                            \
+      return __builtin_##name##f(x);                                   \
+    else if constexpr (std::is_same_v<T, double>)                      \
+      return __builtin_##name(x);                                      \
+    else                                                               \
+      return static_cast<T>(__builtin_##name##l(static_cast<long double>(x))); \
+  }
+CTGRAD_DETAIL_LIBM(exp)
+CTGRAD_DETAIL_LIBM(expm1)
+CTGRAD_DETAIL_LIBM(log)
+CTGRAD_DETAIL_LIBM(log1p)
+CTGRAD_DETAIL_LIBM(sqrt)
+CTGRAD_DETAIL_LIBM(sin)
+CTGRAD_DETAIL_LIBM(cos)
+CTGRAD_DETAIL_LIBM(tan)
+CTGRAD_DETAIL_LIBM(tanh)
+CTGRAD_DETAIL_LIBM(atan)
+#undef CTGRAD_DETAIL_LIBM
+
+template <std::floating_point T>
+inline T pow_int(T x, int n) noexcept {
+  if constexpr (std::is_same_v<T, float>)
+    return static_cast<float>(__builtin_pow(static_cast<double>(x), n));  // as std::pow(float, int)
+  else if constexpr (std::is_same_v<T, double>)
+    return __builtin_pow(x, n);
+  else
+    return __builtin_powl(x, n);
+}
+}  // namespace libm
+
+// Public dispatchers: own implementation in constant evaluation, the C library at run time
+// (faster, and the reference the `ce` versions are tested against).
 
 /// exp(x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T exp(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::exp(x);
-  return std::exp(x);
+  return libm::exp(x);
 }
 /// exp(x) - 1, usable in constant expressions.
 template <std::floating_point T>
 constexpr T expm1(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::expm1(x);
-  return std::expm1(x);
+  return libm::expm1(x);
 }
 /// Natural logarithm, usable in constant expressions.
 template <std::floating_point T>
 constexpr T log(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::log(x);
-  return std::log(x);
+  return libm::log(x);
 }
 /// log(1 + x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T log1p(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::log1p(x);
-  return std::log1p(x);
+  return libm::log1p(x);
 }
 /// Square root, usable in constant expressions.
 template <std::floating_point T>
 constexpr T sqrt(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::sqrt(x);
-  return std::sqrt(x);
+  return libm::sqrt(x);
 }
 /// Sine, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T sin(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::sin(x);
-  return std::sin(x);
+  return libm::sin(x);
 }
 /// Cosine, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T cos(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::cos(x);
-  return std::cos(x);
+  return libm::cos(x);
 }
 /// Tangent, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T tan(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::tan(x);
-  return std::tan(x);
+  return libm::tan(x);
 }
 /// Hyperbolic tangent, usable in constant expressions.
 template <std::floating_point T>
 constexpr T tanh(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::tanh(x);
-  return std::tanh(x);
+  return libm::tanh(x);
 }
 /// Arc tangent, usable in constant expressions.
 template <std::floating_point T>
 constexpr T atan(T x) noexcept {
   if (std::is_constant_evaluated()) return ce::atan(x);
-  return std::atan(x);
+  return libm::atan(x);
 }
 /// x^n for integer n (negative allowed), usable in constant expressions.
 template <std::floating_point T>
 constexpr T pow_int(T x, int n) noexcept {
   if (std::is_constant_evaluated()) return ce::pow_int(x, n);
-  return static_cast<T>(std::pow(x, n));
+  return static_cast<T>(libm::pow_int(x, n));
 }
 /// |x|, usable in constant expressions (same code at run time: it is exact).
 template <std::floating_point T>

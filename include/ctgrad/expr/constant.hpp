@@ -5,18 +5,31 @@
 
 #include <concepts>
 #include <cstdint>
-#include <numeric>
 #include <type_traits>
 
 #include "node.hpp"
 
 namespace ctgrad {
 
+namespace detail {
+// std::gcd lives in <numeric>, which is slow to include for one function.
+constexpr std::intmax_t gcd(std::intmax_t a, std::intmax_t b) noexcept {
+  a = a < 0 ? -a : a;
+  b = b < 0 ? -b : b;
+  while (b != 0) {
+    const std::intmax_t r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+}  // namespace detail
+
 /// An exact rational N/D known at compile time, in lowest terms with D > 0. An empty type: its
 /// value is its type, so constant folding happens in the type system.
 template <std::intmax_t N, std::intmax_t D>
 struct rational {
-  static_assert(D > 0 && std::gcd(N, D) == 1,
+  static_assert(D > 0 && detail::gcd(N, D) == 1,
                 "ctgrad: rational<N, D> must be in lowest terms with D > 0; use constant<N, D>");
   using ctgrad_expression_tag = void;
   static constexpr std::intmax_t num = N;
@@ -37,7 +50,7 @@ namespace detail {
 template <std::intmax_t N, std::intmax_t D>
 struct normalized {
   static_assert(D != 0, "ctgrad: compile-time constant with a zero denominator (division by 0)");
-  static constexpr std::intmax_t g = std::gcd(N, D) == 0 ? 1 : std::gcd(N, D);
+  static constexpr std::intmax_t g = gcd(N, D) == 0 ? 1 : gcd(N, D);
   static constexpr std::intmax_t sign = D < 0 ? -1 : 1;
   using type = rational<sign * N / g, sign * D / g>;
 };

@@ -18,6 +18,7 @@ namespace ctgrad {
 struct add_op : pointwise_operation {
   static constexpr std::string_view name = "+";
   static constexpr auto notation = print_notation::infix;
+  static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::sum;
   static constexpr bool associative = true;
   template <class T>
@@ -29,6 +30,7 @@ struct add_op : pointwise_operation {
 struct sub_op : pointwise_operation {
   static constexpr std::string_view name = "-";
   static constexpr auto notation = print_notation::infix;
+  static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::sum;
   template <class T>
   static constexpr T apply(T u, T v) noexcept { return u - v; }
@@ -39,6 +41,7 @@ struct sub_op : pointwise_operation {
 struct mul_op : pointwise_operation {
   static constexpr std::string_view name = "*";
   static constexpr auto notation = print_notation::infix;
+  static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::product;
   static constexpr bool associative = true;
   template <class T>
@@ -52,6 +55,7 @@ struct mul_op : pointwise_operation {
 struct div_op : pointwise_operation {
   static constexpr std::string_view name = "/";
   static constexpr auto notation = print_notation::infix;
+  static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::product;
   template <class T>
   static constexpr T apply(T u, T v) noexcept { return u / v; }
@@ -64,6 +68,7 @@ struct div_op : pointwise_operation {
 struct neg_op : pointwise_operation {
   static constexpr std::string_view name = "-";
   static constexpr auto notation = print_notation::prefix;
+  static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::unary;
   template <class T>
   static constexpr T apply(T u) noexcept { return -u; }

@@ -26,6 +26,9 @@ inline constexpr int atom = 4;     // names, numbers, f(a)
 /// The defaults of a point-wise operation; tags derive from it and set what differs.
 struct pointwise_operation {
   static constexpr bool is_reduction = false;
+  // True when apply() is written with + - * / and unary minus only, so it also computes on
+  // packets of data points (runtime/reduce.hpp); otherwise packets are evaluated lane by lane.
+  static constexpr bool vectorizable = false;
   static constexpr bool associative = false;
   static constexpr bool defined_on_empty = true;
 };

@@ -48,27 +48,32 @@ struct pow_op : pointwise_operation {
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
   static constexpr std::intmax_t exponent = N;
+  static constexpr bool vectorizable = N > 0;  // 1 / u needs a scalar 1
 
-  // By repeated squaring, a fixed sequence of multiplications for each N: deterministic, and
-  // pow<2>(u) is exactly u * u (as PyTorch's `u ** 2` computes it).
+  // By repeated squaring, a fixed sequence of multiplications for each N, unrolled at compile
+  // time: deterministic, and pow<2>(u) is exactly u * u (as PyTorch's `u ** 2` computes it).
   template <class T>
   static constexpr T apply(T u) noexcept {
-    if constexpr (N < 0) {
+    if constexpr (N < 0)
       return T(1) / pow_op<-N>::apply(u);
+    else
+      return power<N>(u);
+  }
+
+ private:
+  template <std::intmax_t M, class T>
+  static constexpr T power(T u) noexcept {
+    if constexpr (M == 1) {
+      return u;
+    } else if constexpr (M % 2 == 0) {
+      const T half = power<M / 2>(u);
+      return half * half;
     } else {
-      T result = T(1);
-      bool first = true;
-      T base = u;
-      for (std::intmax_t n = N; n > 0; n >>= 1) {
-        if (n & 1) {
-          result = first ? base : result * base;
-          first = false;
-        }
-        if (n > 1) base = base * base;
-      }
-      return result;
+      return power<M - 1>(u) * u;
     }
   }
+
+ public:
   // d pow<N>(u) = N * du * pow<N - 1>(u)
   static constexpr auto derive(auto u, auto du) noexcept;
 };

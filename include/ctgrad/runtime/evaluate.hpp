@@ -81,6 +81,52 @@ constexpr T point_value(const E& e, const Ctx& ctx, std::size_t i) noexcept {
   }
 }
 
+// The values at points i .. i + reduction_lanes - 1 of an expression inside a reduction, as a
+// packet: lane k holds exactly what point_value gives for point i + k.
+template <class T, class E, class Ctx>
+inline packet<T> point_packet(const E& e, const Ctx& ctx, std::size_t i) noexcept {
+  using P = packet<T>;
+  if constexpr (is_node_v<E>) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      if constexpr (E::op::vectorizable) {
+        return E::op::apply(point_packet<T>(operand_of<I>(e), ctx, i)...);
+      } else {  // lane by lane, with the operation's scalar rule
+        const P operands[] = {point_packet<T>(operand_of<I>(e), ctx, i)...};
+        P result;
+        for (std::size_t k = 0; k < reduction_lanes; ++k)
+          result.v[k] = E::op::apply(static_cast<T>(operands[I].v[k])...);
+        return result;
+      }
+    }(std::make_index_sequence<E::arity>{});
+  } else if constexpr (is_data_v<E>) {
+    const auto& b = ctx.template binding<E>();
+    if constexpr (std::remove_cvref_t<decltype(b)>::is_column)
+      return P::load(b.storage.data() + i);
+    else
+      return P::broadcast(static_cast<T>(b.storage));
+  } else {
+    return P::broadcast(leaf_value<T>(e, ctx, i));
+  }
+}
+
+// The M reductions' point-wise terms, one point or one packet of points at a time.
+template <class T, class Ctx, class Reductions>
+struct reduction_terms {
+  const Ctx& ctx;
+  const Reductions& reductions;
+
+  constexpr auto at(std::size_t i) const noexcept {
+    return hana::unpack(reductions, [&](const auto&... r) {
+      return std::array<T, sizeof...(r)>{point_value<T>(operand_of<0>(r), ctx, i)...};
+    });
+  }
+  auto packet_at(std::size_t i) const noexcept {
+    return hana::unpack(reductions, [&](const auto&... r) {
+      return std::array<packet<T>, sizeof...(r)>{point_packet<T>(operand_of<0>(r), ctx, i)...};
+    });
+  }
+};
+
 // The reductions of e in depth-first order, as a tuple of nodes.
 template <class E>
 constexpr auto collect_reductions(const E& e) noexcept {
@@ -140,12 +186,8 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
     static_assert(Ctx::has_columns,
                   "ctgrad: mean()/sum() needs data: bind at least one data column, e.g. x = X");
     if ((has_reduction_undefined_on_empty<Es>::value || ...) && ctx.points == 0) throw_empty_mean();
-    auto reductions = hana::flatten(hana::make_tuple(collect_reductions(outputs)...));
-    auto terms = [&](std::size_t i) {
-      return hana::unpack(reductions, [&](const auto&... r) {
-        return std::array<T, M>{point_value<T>(operand_of<0>(r), ctx, i)...};
-      });
-    };
+    const auto reductions = hana::flatten(hana::make_tuple(collect_reductions(outputs)...));
+    const reduction_terms<T, Ctx, decltype(reductions)> terms{ctx, reductions};
     sums = summation.template sum<T, M>(terms, ctx.points);
   }
   return [&]<std::size_t... K>(std::index_sequence<K...>) {

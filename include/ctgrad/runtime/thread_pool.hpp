@@ -134,17 +134,17 @@ namespace detail {
 struct pooled_summation {
   thread_pool& pool;
 
-  template <class T, std::size_t M, class F>
-  std::array<T, M> sum(const F& f, std::size_t n) const {
+  template <class T, std::size_t M, class Terms>
+  std::array<T, M> sum(const Terms& terms, std::size_t n) const {
     const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
-    if (blocks <= 1 || pool.size() == 1) return sum_all<T, M>(f, n);
+    if (blocks <= 1 || pool.size() == 1) return sum_all<T, M>(terms, n);
     using sums = std::array<T, M>;
     auto* memory = static_cast<unsigned char*>(pool.scratch<sums>(blocks));
     pool.run(blocks, [&](std::size_t first, std::size_t last) {
       for (std::size_t b = first; b < last; ++b) {
         const std::size_t begin = b * reduction_block;
         ::new (static_cast<void*>(memory + b * sizeof(sums)))
-            sums(sum_block<T, M>(f, begin, std::min(n, begin + reduction_block)));
+            sums(sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block)));
       }
     });
     const auto block_sum = [&](std::size_t b) -> const sums& {
