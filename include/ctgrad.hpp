@@ -1,7 +1,9 @@
 #pragma once
 /// \file
 /// ctgrad: symbolic differentiation of model and loss expressions at compile time.
-/// Includes every public header.
+/// Includes every public header but one: the opt-in multi-threaded evaluation,
+/// <ctgrad/runtime/thread_pool.hpp>, which brings <thread> and <condition_variable> and would
+/// roughly double the compile time of every file that includes ctgrad.
 
 #include "ctgrad/check.hpp"
 #include "ctgrad/derivative.hpp"
@@ -22,7 +24,6 @@
 #include "ctgrad/runtime/evaluate.hpp"
 #include "ctgrad/runtime/reduce.hpp"
 #include "ctgrad/runtime/sgd.hpp"
-#include "ctgrad/runtime/thread_pool.hpp"
 #include "ctgrad/runtime/train.hpp"
 #include "ctgrad/runtime/validate.hpp"
 #include "ctgrad/runtime/value_and_grad.hpp"

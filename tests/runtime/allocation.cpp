@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/thread_pool.hpp>
 #include <new>
 #include <vector>
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/thread_pool.hpp>
 #include <vector>
 
 namespace {
