@@ -10,7 +10,7 @@ constexpr ctgrad::data<"y"> y;
 constexpr auto loss = mean(square(y - w * x));
 constexpr std::array X{1.0f, 2.0f, 3.0f, 4.0f};
 constexpr std::array Y{2.0f, 4.0f, 6.0f, 8.0f};
-constexpr std::array Yd{2.0, 4.0, 6.0, 8.0};
+[[maybe_unused]] constexpr std::array Yd{2.0, 4.0, 6.0, 8.0};
 }  // namespace
 
 auto value() {

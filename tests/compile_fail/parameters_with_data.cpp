@@ -5,7 +5,7 @@
 
 namespace {
 constexpr ctgrad::param<"w"> w;
-constexpr ctgrad::data<"x"> x;
+[[maybe_unused]] constexpr ctgrad::data<"x"> x;
 constexpr std::array X{1.0f, 2.0f, 3.0f, 4.0f};
 }  // namespace
 
