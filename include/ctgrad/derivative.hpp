@@ -19,18 +19,21 @@ namespace ctgrad {
 
 namespace detail {
 
+// One message per kind of mistake, and only one.
 template <class V>
 constexpr void check_differentiation_variable() noexcept {
-  constexpr bool not_data = !is_data_v<V>;
-  static_assert(differentiable_with_respect_to<not_data, spelled_t<V>>,
-                "ctgrad: cannot differentiate with respect to a data variable (named in the "
-                "condition above); only a param<> can be a differentiation variable");
-  static_assert(!is_rational_v<V> && !is_scalar_v<V>,
-                "ctgrad: cannot differentiate with respect to a constant; only a param<> can be "
-                "a differentiation variable");
-  static_assert(is_param_v<V>,
-                "ctgrad: differentiation variable must be a param<>, e.g. d(loss, w) with "
-                "constexpr ctgrad::param<\"w\"> w");
+  if constexpr (is_data_v<V>)
+    static_assert(differentiable_with_respect_to<false, spelled_t<V>>,
+                  "ctgrad: cannot differentiate with respect to a data variable (named in the "
+                  "condition above); only a param<> can be a differentiation variable");
+  else if constexpr (is_rational_v<V> || is_scalar_v<V> || std::is_arithmetic_v<V>)
+    static_assert(differentiable_with_respect_to<false, V>,
+                  "ctgrad: cannot differentiate with respect to a constant or a number; only a "
+                  "param<> can be a differentiation variable");
+  else
+    static_assert(differentiable_with_respect_to<is_param_v<V>, V>,
+                  "ctgrad: the differentiation variable must be a param<>, e.g. d(loss, w) with "
+                  "constexpr ctgrad::param<\"w\"> w");
 }
 
 template <class T, class... Ts>

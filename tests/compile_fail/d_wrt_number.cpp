@@ -1,4 +1,4 @@
-// expect: ctgrad: differentiation variable must be a param<>
+// expect: ctgrad: cannot differentiate with respect to a constant or a number
 // Misuse: differentiating with respect to a plain number (2.0).
 #include <ctgrad.hpp>
 

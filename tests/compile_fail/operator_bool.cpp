@@ -1,4 +1,4 @@
-// expect: ctgrad: an arithmetic operator needs a ctgrad expression or a plain number on each side
+// expect: ctgrad: bool is not a number in ctgrad arithmetic
 // Misuse: adding a bool to an expression (bool is not a number to ctgrad).
 #include <ctgrad.hpp>
 

@@ -1,5 +1,5 @@
 // expect: ctgrad: a parameter takes a floating-point value
-// known-bad: gcc: param<>::operator= for a non-floating-point value is declared void, so g++ first reports 'invalid use of void expression' at the call and only then the ctgrad: message
+// expect-name: param_named<'w'>
 // Misuse: binding an int to a parameter.
 #include <array>
 #include <ctgrad.hpp>

@@ -9,7 +9,13 @@
 #include <utility>
 
 #include "../expr/fixed_string.hpp"
-#include "../expr/variable.hpp"
+
+namespace ctgrad {
+template <fixed_string Name>
+struct param;
+template <fixed_string Name>
+struct data;
+}  // namespace ctgrad
 
 namespace ctgrad::detail {
 
@@ -52,5 +58,21 @@ template <bool Ok, class Variable>
 inline constexpr bool used_inside_a_reduction = Ok;
 template <bool Ok, class Variable>
 inline constexpr bool in_this_set = Ok;
+template <bool Ok, class Variable, class Value>
+inline constexpr bool takes_a_floating_point_value = Ok;
+template <bool Ok, class Variable, class Value>
+inline constexpr bool takes_a_column_of_floating_point_numbers = Ok;
+template <bool Ok, class Variable, class Value>
+inline constexpr bool can_view_without_dangling = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool is_a_parameter_binding = Ok;
+template <bool Ok, class Variable>
+inline constexpr bool is_a_data_binding = Ok;
+template <bool Ok, class... Columns>
+inline constexpr bool column_types_agree = Ok;
+
+/// A data column and its scalar type, for column_types_agree.
+template <class Name, class Scalar>
+struct column_of {};
 
 }  // namespace ctgrad::detail

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../detail/diagnostics.hpp"
 #include "fixed_string.hpp"
 #include "node.hpp"
 
@@ -34,8 +35,9 @@ struct param {
   }
   template <class T>
     requires(!std::floating_point<T>)
-  constexpr void operator=(T) const {  // NOLINT
-    static_assert(std::floating_point<T>,
+  constexpr auto operator=(T) const {  // NOLINT: auto, so the error shows at the call
+    constexpr bool ok = std::floating_point<T>;
+    static_assert(detail::takes_a_floating_point_value<ok, detail::spelled_t<param>, T>,
                   "ctgrad: a parameter takes a floating-point value (float, double or long "
                   "double); write 1.0f or 1.0, not 1");
   }
@@ -92,20 +94,25 @@ struct data {
   }
   template <class C>
     requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>>)
-  auto operator=(C&&) const {  // NOLINT
-    static_assert(!detail::contiguous_floats<C>,
-                  "ctgrad: binding a temporary container to a data column would leave a dangling "
-                  "view; bind a named container (x = X) or a std::array temporary, which is copied");
-    static_assert(detail::contiguous_floats<C>,
-                  "ctgrad: a data column takes a contiguous container of float, double or long "
-                  "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
-                  "floating-point value");
+  auto operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
+    constexpr bool floats = detail::contiguous_floats<C>;
+    if constexpr (floats)
+      static_assert(detail::can_view_without_dangling<!floats, detail::spelled_t<data>, C>,
+                    "ctgrad: binding a temporary container to a data column would leave a "
+                    "dangling view; bind a named container (x = X) or a std::array temporary, "
+                    "which is copied");
+    else
+      static_assert(detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
+                    "ctgrad: a data column takes a contiguous container of float, double or long "
+                    "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
+                    "floating-point value");
   }
   template <class C>
     requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
              !std::floating_point<std::remove_cvref_t<C>>)
-  auto operator=(C&&) const {  // NOLINT
-    static_assert(detail::contiguous_floats<C>,
+  auto operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
+    constexpr bool floats = detail::contiguous_floats<C>;
+    static_assert(detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
                   "ctgrad: a data column takes a contiguous container of float, double or long "
                   "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
                   "floating-point value");

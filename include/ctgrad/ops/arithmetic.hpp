@@ -281,12 +281,19 @@ namespace detail {
 template <class U, class V>
 concept misused_operands = (expression<U> && !operand<V>) || (!operand<U> && expression<V>);
 
+template <bool Ok, class Left, class Right>
+inline constexpr bool operands_are_expressions_or_numbers = Ok;
+
 template <class U, class V>
 constexpr auto reject_operands() noexcept {  // auto: instantiated at the user's call, not later
-  static_assert(!misused_operands<U, V>,
-                "ctgrad: an arithmetic operator needs a ctgrad expression or a plain number on "
-                "each side; the other operand here is neither (see U and V in this "
-                "instantiation; bool is not a number)");
+  if constexpr (std::is_same_v<U, bool> || std::is_same_v<V, bool>)
+    static_assert(operands_are_expressions_or_numbers<false, U, V>,
+                  "ctgrad: bool is not a number in ctgrad arithmetic; convert it, e.g. "
+                  "(flag ? 1.0 : 0.0)");
+  else
+    static_assert(operands_are_expressions_or_numbers<false, U, V>,
+                  "ctgrad: an arithmetic operator needs a ctgrad expression or a plain number on "
+                  "each side; the operand types are in the condition above");
 }
 }  // namespace detail
 

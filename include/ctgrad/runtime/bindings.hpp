@@ -155,10 +155,30 @@ constexpr std::size_t column_length(const hana::tuple<Bs...>& bindings) {
 
 /// A set of parameter values that training updates in place: `auto p = parameters(w = 0.0f);`,
 /// then `p[w]` reads or writes w.
+namespace detail {
+// The first binding among Bs whose variable fails Pred, or void.
+template <template <class> class Pred, class... Bs>
+struct first_failing {
+  using type = void;
+};
+template <template <class> class Pred, class B, class... Bs>
+struct first_failing<Pred, B, Bs...> {
+  using type = std::conditional_t<Pred<typename B::variable>::value,
+                                  typename first_failing<Pred, Bs...>::type, typename B::variable>;
+};
+template <class V>
+struct is_param_variable : std::bool_constant<is_param_v<V>> {};
+template <class V>
+struct is_data_variable : std::bool_constant<is_data_v<V>> {};
+}  // namespace detail
+
 template <class... Bs>
 struct param_set {
-  static_assert((is_param_v<typename Bs::variable> && ...),
-                "ctgrad: parameters() takes parameter bindings such as w = 0.0f");
+  static constexpr bool all_params = (is_param_v<typename Bs::variable> && ...);
+  static_assert(detail::is_a_parameter_binding<
+                    all_params, detail::spelled_t<typename detail::first_failing<detail::is_param_variable, Bs...>::type>>,
+                "ctgrad: parameters() takes parameter bindings such as w = 0.0f, not data (named "
+                "in the condition above)");
   hana::tuple<Bs...> bindings;
 
   template <fixed_string Name>
@@ -191,8 +211,11 @@ template <class... Bs>
 /// Data columns bound once and checked once: `auto train_data = ctgrad::dataset(x = X, y = Y);`.
 template <class... Bs>
 struct data_set {
-  static_assert((is_data_v<typename Bs::variable> && ...),
-                "ctgrad: dataset() takes data bindings such as x = X");
+  static constexpr bool all_data = (is_data_v<typename Bs::variable> && ...);
+  static_assert(detail::is_a_data_binding<
+                    all_data, detail::spelled_t<typename detail::first_failing<detail::is_data_variable, Bs...>::type>>,
+                "ctgrad: dataset() takes data bindings such as x = X, not parameters (named in "
+                "the condition above)");
   hana::tuple<Bs...> bindings;
   std::size_t length;
   /// The number of data points.

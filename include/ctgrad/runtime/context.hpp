@@ -22,6 +22,12 @@ template <class B>
 using column_type_t = std::conditional_t<B::is_column && is_data_v<typename B::variable>,
                                          typename B::value_type, void>;
 
+// A binding as a diagnostic shows it: column_of<data_named<'x'>, float> for a column.
+template <class B>
+using column_description_t =
+    std::conditional_t<B::is_column && is_data_v<typename B::variable>,
+                       column_of<spelled_t<typename B::variable>, typename B::value_type>, void>;
+
 template <class... Ts>
 struct first_non_void {
   using type = void;
@@ -58,7 +64,8 @@ struct context {
   using value_type = typename detail::evaluation_type<Bs...>::type;
   static_assert(std::floating_point<value_type>,
                 "ctgrad: bound values must be floating-point numbers");
-  static_assert(detail::columns_share_a_type_v<Bs...>,
+  static constexpr bool one_column_type = detail::columns_share_a_type_v<Bs...>;
+  static_assert(detail::column_types_agree<one_column_type, detail::column_description_t<Bs>...>,
                 "ctgrad: data columns of different scalar types (e.g. float and double) in one "
                 "evaluation would lose precision or hide it; convert the columns to one type");
   static constexpr bool has_columns = (Bs::is_column || ...);
@@ -82,8 +89,22 @@ struct context {
     static_assert(detail::value_is_bound<(i < sizeof...(Bs)), detail::spelled_t<V>>,
                   "ctgrad: the expression uses a variable that has no value bound (named in the "
                   "condition above); pass it, e.g. w = 0.0f or x = X");
-    return hana::at_c<i < sizeof...(Bs) ? i : 0>(bindings);
+    if constexpr (i < sizeof...(Bs))
+      return hana::at_c<i>(bindings);
+    else
+      return placeholder;  // only after the error above: keeps the compiler from adding more
   }
+
+ private:
+  struct unbound {
+    value_type value{};
+    static constexpr bool is_column = false;
+    constexpr value_type at(std::size_t) const noexcept { return value; }
+    value_type storage{};
+  };
+  static constexpr unbound placeholder{};
+
+ public:
 };
 
 /// Builds the context from evaluation arguments; throws std::invalid_argument when the data
