@@ -3,6 +3,8 @@
 #include <array>
 #include <ctgrad.hpp>
 #include <type_traits>
+#include <cmath>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -43,4 +45,36 @@ TEST_CASE("evaluation works in constant expressions") {
   constexpr double v = ctgrad::evaluate(sum(square(x - w)), w = 2.0, x = xs);
   static_assert(v == 2.0);
   CHECK(v == 2.0);
+}
+
+namespace {
+// exp with a call counter: shows how often evaluation computes a subexpression per point.
+struct counted_exp_op : ctgrad::function_operation {
+  [[maybe_unused]] static constexpr std::string_view name = "counted_exp";
+  static inline long calls = 0;
+  template <class T>
+  static T apply(T u) noexcept {
+    ++calls;
+    return std::exp(u);
+  }
+  static constexpr auto derive(auto u, auto du) noexcept;
+};
+template <ctgrad::expression E>
+constexpr auto counted_exp(E u) {
+  return ctgrad::make_node<counted_exp_op>(u);
+}
+constexpr auto counted_exp_op::derive(auto u, auto du) noexcept { return du * counted_exp(u); }
+}  // namespace
+
+TEST_CASE("a subexpression shared by the loss and its gradient is computed once per point") {
+  // loss = mean(square(y - e)), d loss/dw = mean(-2 * x * e * (y - e)) with e = counted_exp(w * x)
+  const auto loss = mean(square(y - counted_exp(w * x)));
+  for (std::size_t n : {std::size_t{5}, std::size_t{16}, std::size_t{100}, std::size_t{4099}}) {
+    CAPTURE(n);
+    std::vector<double> xs(n, 0.5), ys(n, 1.0);
+    counted_exp_op::calls = 0;
+    const auto r = ctgrad::value_and_grad(loss, wrt(w), w = 0.3, x = xs, y = ys);
+    CHECK(counted_exp_op::calls == static_cast<long>(n));
+    CHECK(r.grad[w] == doctest::Approx(-2 * 0.5 * std::exp(0.15) * (1 - std::exp(0.15))));
+  }
 }

@@ -68,46 +68,110 @@ constexpr T leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t 
     static_assert(is_param_v<E>, "ctgrad: not an expression leaf");
 }
 
-// The value at data point i of an expression inside a reduction.
-template <class T, class E, class Ctx>
-constexpr T point_value(const E& e, const Ctx& ctx, std::size_t i) noexcept {
-  if constexpr (is_node_v<E>) {
-    static_assert(!E::op::is_reduction, "ctgrad: a reduction inside a reduction is not supported");
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return E::op::apply(point_value<T>(operand_of<I>(e), ctx, i)...);
-    }(std::make_index_sequence<E::arity>{});
-  } else {
-    return leaf_value<T>(e, ctx, i);
-  }
+// Point-wise evaluation inside reductions, with every shared subexpression computed once per
+// point: expressions of the same empty type are the same value, so the distinct node types of
+// all the reductions' operands are listed once, children before parents, and each is computed
+// once into a slot. The residual y - w * x of a loss and of its gradient is one slot.
+
+template <class... Ts>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+// A node whose value is decided by its type alone, and that is computed per point.
+template <class E>
+inline constexpr bool shared_node_v = false;
+template <class Op, class... Args>
+inline constexpr bool shared_node_v<node<Op, Args...>> =
+    !Op::is_reduction && std::is_empty_v<node<Op, Args...>>;
+
+template <class List, class E>
+struct append_unique;
+template <class... Ts, class E>
+struct append_unique<type_list<Ts...>, E> {
+  using type = std::conditional_t<(std::is_same_v<Ts, E> || ...), type_list<Ts...>,
+                                  type_list<Ts..., E>>;
+};
+
+// The shared nodes of one expression, appended to List (leaves add nothing).
+template <class List, class E>
+struct shared_nodes_of {
+  using type = List;
+};
+template <class List, class... Es>
+struct shared_nodes {
+  using type = List;
+};
+template <class List, class E, class... Es>
+struct shared_nodes<List, E, Es...> {
+  using type = typename shared_nodes<typename shared_nodes_of<List, E>::type, Es...>::type;
+};
+template <class List, class Op, class... Args>
+struct shared_nodes_of<List, node<Op, Args...>> {
+  using children = typename shared_nodes<List, Args...>::type;  // post-order: children first
+  using type = std::conditional_t<shared_node_v<node<Op, Args...>>,
+                                  typename append_unique<children, node<Op, Args...>>::type, children>;
+};
+
+template <class E, class... Ts>
+consteval std::size_t index_in(type_list<Ts...>) noexcept {
+  constexpr bool match[] = {std::is_same_v<Ts, E>..., false};
+  std::size_t i = 0;
+  while (!match[i]) ++i;
+  return i;
 }
 
-// The values at points i .. i + reduction_lanes - 1 of an expression inside a reduction, as a
-// packet: lane k holds exactly what point_value gives for point i + k.
-template <class T, class E, class Ctx>
-inline packet<T> point_packet(const E& e, const Ctx& ctx, std::size_t i) noexcept {
-  using P = packet<T>;
-  if constexpr (is_node_v<E>) {
+// The values at point i (V = T), or at points i .. i + reduction_lanes - 1 (V = packet<T>), of
+// the shared nodes in `Shared`, and of any expression built from them.
+template <class V, class T, class Ctx, class Shared>
+struct point_evaluator {
+  const Ctx& ctx;
+  std::size_t i;
+  std::array<V, Shared::size> slots{};
+
+  constexpr point_evaluator(const Ctx& c, std::size_t point) noexcept : ctx(c), i(point) {
+    [&]<class... Es>(type_list<Es...>) {
+      std::size_t k = 0;
+      ((slots[k++] = compute(Es{})), ...);  // in list order: children before parents
+    }(Shared{});
+  }
+
+  template <class E>
+  constexpr V value(const E& e) const noexcept {
+    if constexpr (shared_node_v<E>)
+      return slots[index_in<E>(Shared{})];
+    else if constexpr (is_node_v<E>)
+      return compute(e);
+    else if constexpr (std::is_same_v<V, T>)
+      return leaf_value<T>(e, ctx, i);
+    else if constexpr (is_data_v<E>) {
+      const auto& b = ctx.template binding<E>();
+      if constexpr (std::remove_cvref_t<decltype(b)>::is_column)
+        return V::load(b.storage.data() + i);
+      else
+        return V::broadcast(static_cast<T>(b.storage));
+    } else {
+      return V::broadcast(leaf_value<T>(e, ctx, i));
+    }
+  }
+
+ private:
+  template <class E>
+  constexpr V compute(const E& e) const noexcept {
+    static_assert(!E::op::is_reduction, "ctgrad: a reduction inside a reduction is not supported");
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      if constexpr (E::op::vectorizable) {
-        return E::op::apply(point_packet<T>(operand_of<I>(e), ctx, i)...);
-      } else {  // lane by lane, with the operation's scalar rule
-        const P operands[] = {point_packet<T>(operand_of<I>(e), ctx, i)...};
-        P result;
+      if constexpr (std::is_same_v<V, T> || E::op::vectorizable) {
+        return E::op::apply(value(operand_of<I>(e))...);
+      } else {  // a packet, lane by lane with the operation's scalar rule
+        const V operands[] = {value(operand_of<I>(e))...};
+        V result;
         for (std::size_t k = 0; k < reduction_lanes; ++k)
           result.v[k] = E::op::apply(static_cast<T>(operands[I].v[k])...);
         return result;
       }
     }(std::make_index_sequence<E::arity>{});
-  } else if constexpr (is_data_v<E>) {
-    const auto& b = ctx.template binding<E>();
-    if constexpr (std::remove_cvref_t<decltype(b)>::is_column)
-      return P::load(b.storage.data() + i);
-    else
-      return P::broadcast(static_cast<T>(b.storage));
-  } else {
-    return P::broadcast(leaf_value<T>(e, ctx, i));
   }
-}
+};
 
 // The M reductions' point-wise terms, one point or one packet of points at a time.
 template <class T, class Ctx, class Reductions>
@@ -115,16 +179,16 @@ struct reduction_terms {
   const Ctx& ctx;
   const Reductions& reductions;
 
-  constexpr auto at(std::size_t i) const noexcept {
+  template <class V>
+  constexpr auto terms_at(std::size_t i) const noexcept {
     return hana::unpack(reductions, [&](const auto&... r) {
-      return std::array<T, sizeof...(r)>{point_value<T>(operand_of<0>(r), ctx, i)...};
+      using shared = typename shared_nodes<type_list<>, operand_type_t<0, std::remove_cvref_t<decltype(r)>>...>::type;
+      const point_evaluator<V, T, Ctx, shared> at_point(ctx, i);
+      return std::array<V, sizeof...(r)>{at_point.value(operand_of<0>(r))...};
     });
   }
-  auto packet_at(std::size_t i) const noexcept {
-    return hana::unpack(reductions, [&](const auto&... r) {
-      return std::array<packet<T>, sizeof...(r)>{point_packet<T>(operand_of<0>(r), ctx, i)...};
-    });
-  }
+  constexpr auto at(std::size_t i) const noexcept { return terms_at<T>(i); }
+  auto packet_at(std::size_t i) const noexcept { return terms_at<packet<T>>(i); }
 };
 
 // The reductions of e in depth-first order, as a tuple of nodes.
