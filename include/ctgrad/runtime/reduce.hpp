@@ -4,12 +4,14 @@
 /// without -ffast-math, and do not depend on the number of threads:
 ///
 /// 1. The points are cut into blocks of `reduction_block` points (the last may be shorter).
-/// 2. Within a block, point i goes to lane i % `reduction_lanes`; each lane adds its points in
-///    index order, starting from its first point. The lanes are then added left to right.
+/// 2. Within a block, point i goes to lane i % `reduction_lanes`; each lane starts from +0 and
+///    adds its points in index order. The lanes that received points are then added left to
+///    right.
 /// 3. The block sums are added in block order, starting from the first block's sum.
 ///
-/// With N <= reduction_lanes this is exactly the sequential sum x0 + x1 + ... + x(N-1), which
-/// is what PyTorch computes for the seed's four points.
+/// With N <= reduction_lanes this is exactly the sequential sum x0 + x1 + ... + x(N-1) (the
+/// +0 start matters only for the sign of a zero), which is what PyTorch computes for the seed's
+/// four points.
 
 #include <array>
 #include <cstddef>
@@ -96,9 +98,24 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
   return total;
 }
 
+// Up to reduction_lanes points, one per lane: the lanes added left to right are the sequential
+// sum. Written out, it skips the lane array; this is the whole evaluation for small data such
+// as the seed's.
+template <class T, std::size_t M, class Terms>
+constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
+  std::array<T, M> total = terms.at(0);
+  for (std::size_t j = 0; j < M; ++j) total[j] = T(0) + total[j];
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::array<T, M> point = terms.at(i);
+    for (std::size_t j = 0; j < M; ++j) total[j] += T(0) + point[j];
+  }
+  return total;
+}
+
 // All M sums over n points, one thread, in the documented order.
 template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_all(const Terms& terms, std::size_t n) noexcept {
+  if (n > 0 && n <= reduction_lanes) return sum_few<T, M>(terms, n);
   std::array<T, M> total{};
   for (std::size_t begin = 0; begin < n; begin += reduction_block) {
     const std::array<T, M> block = sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
