@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <ctgrad.hpp>
 #include <vector>
@@ -8,8 +9,8 @@
 namespace {
 constexpr ctgrad::data<"x"> x;
 
-// The documented order, written out plainly: blocks in order; in a block, lane k adds points
-// k, k + K, ... in order; lanes are added left to right.
+// The documented order, written out plainly: blocks in order; in a block, lane k starts from +0
+// and adds points k, k + K, ... in order; the lanes that received points are added left to right.
 float reference_sum(const std::vector<float>& v) {
   const std::size_t K = ctgrad::reduction_lanes;
   const std::size_t B = ctgrad::reduction_block;
@@ -20,7 +21,7 @@ float reference_sum(const std::vector<float>& v) {
     std::array<bool, 16> used{};
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t k = (i - begin) % K;
-      lanes[k] = used[k] ? lanes[k] + v[i] : v[i];
+      lanes[k] = lanes[k] + v[i];
       used[k] = true;
     }
     float block = lanes[0];
@@ -51,6 +52,13 @@ TEST_CASE("up to reduction_lanes points, the sum is the sequential sum") {
     CAPTURE(n);
     CHECK(ctgrad::evaluate(sum(x), x = v) == sequential);
   }
+}
+
+TEST_CASE("a lane starts from +0, so the sign of a zero is the same on every path") {
+  const std::vector<float> negative_zeros(3, -0.0f);
+  CHECK(!std::signbit(ctgrad::evaluate(sum(x), x = negative_zeros)));
+  const std::vector<float> many(40, -0.0f);
+  CHECK(!std::signbit(ctgrad::evaluate(sum(x), x = many)));
 }
 
 TEST_CASE("every length follows the documented order exactly") {
