@@ -121,13 +121,13 @@ consteval std::size_t index_in(type_list<Ts...>) noexcept {
   return i;
 }
 
-// The values at point i (V = T), or at points i .. i + reduction_lanes - 1 (V = packet<T>), of
+// The values at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>), of
 // the shared nodes in `Shared`, and of any expression built from them.
 template <class V, class T, class Ctx, class Shared>
 struct point_evaluator {
   const Ctx& ctx;
   std::size_t i;
-  std::array<V, Shared::size> slots{};
+  std::array<V, Shared::size> slots;  // each written before it is read
 
   constexpr point_evaluator(const Ctx& c, std::size_t point) noexcept : ctx(c), i(point) {
     [&]<class... Es>(type_list<Es...>) {
@@ -165,8 +165,8 @@ struct point_evaluator {
       } else {  // a packet, lane by lane with the operation's scalar rule
         const V operands[] = {value(operand_of<I>(e))...};
         V result;
-        for (std::size_t k = 0; k < reduction_lanes; ++k)
-          result.v[k] = E::op::apply(static_cast<T>(operands[I].v[k])...);
+        for (std::size_t k = 0; k < V::width; ++k)
+          result.set_lane(k, E::op::apply(operands[I].lane(k)...));
         return result;
       }
     }(std::make_index_sequence<E::arity>{});

@@ -28,22 +28,26 @@ namespace detail {
 
 constexpr std::size_t smaller(std::size_t a, std::size_t b) noexcept { return a < b ? a : b; }
 
-/// reduction_lanes values of T side by side, one per lane, computed with the same IEEE
-/// operations as the scalar code, lane by lane: a portable SIMD register (GNU vector extension,
-/// understood by g++ and clang) that -O2 maps to SSE, AVX or AVX-512 without -ffast-math.
+/// `width` consecutive points' values of T, one per SIMD lane (16 floats or 8 doubles: 64
+/// bytes), computed with the same IEEE operations as the scalar code, lane by lane. A portable
+/// SIMD register (GNU vector extension, understood by g++ and clang) that -O2 maps to SSE, AVX
+/// or AVX-512 without -ffast-math. A chunk of reduction_lanes points is one or more packets.
 template <class T>
 struct packet {
+  static constexpr std::size_t width = 64 / sizeof(T);
   // Alignment 16 keeps the type's calling convention the same with or without AVX enabled.
-  typedef T lanes_type __attribute__((vector_size(sizeof(T) * reduction_lanes), aligned(16)));
+  typedef T lanes_type __attribute__((vector_size(64), aligned(16)));
   lanes_type v;
 
+  [[nodiscard]] T lane(std::size_t k) const noexcept { return v[k]; }
+  void set_lane(std::size_t k, T x) noexcept { v[k] = x; }
   static packet broadcast(T x) noexcept { return {lanes_type{} + x}; }
   template <class U>
-  static packet load(const U* p) noexcept {
+  static packet load(const U* from) noexcept {
     // Element by element: g++ and clang turn this into plain vector loads (a memcpy into the
     // vector goes through the stack with g++ 12 and stalls store forwarding).
     packet r;
-    for (std::size_t k = 0; k < reduction_lanes; ++k) r.v[k] = static_cast<T>(p[k]);
+    for (std::size_t k = 0; k < width; ++k) r.v[k] = static_cast<T>(from[k]);
     return r;
   }
   friend packet operator+(packet a, packet b) noexcept { return {a.v + b.v}; }
@@ -69,13 +73,18 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
   std::size_t i = begin;
   if constexpr (has_packet_v<T>) {
     if (!std::is_constant_evaluated() && i + K <= end) {
-      std::array<packet<T>, M> sums{};  // from zero, as the scalar lanes: same sign of zero
+      // Lane k of the chunk is lane k % W of packet k / W: the same points, the same order.
+      constexpr std::size_t W = packet<T>::width;
+      constexpr std::size_t Q = K / W;
+      std::array<std::array<packet<T>, M>, Q> sums{};  // from zero, as the scalar lanes
       for (; i + K <= end; i += K) {
-        const std::array<packet<T>, M> next = terms.packet_at(i);
-        for (std::size_t j = 0; j < M; ++j) sums[j] = sums[j] + next[j];
+        for (std::size_t q = 0; q < Q; ++q) {
+          const std::array<packet<T>, M> next = terms.packet_at(i + q * W);
+          for (std::size_t j = 0; j < M; ++j) sums[q][j] = sums[q][j] + next[j];
+        }
       }
       for (std::size_t j = 0; j < M; ++j)
-        for (std::size_t k = 0; k < K; ++k) lanes[j][k] = sums[j].v[k];
+        for (std::size_t k = 0; k < K; ++k) lanes[j][k] = sums[k / W][j].lane(k % W);
     }
   }
   for (; i + K <= end; i += K) {
