@@ -11,32 +11,34 @@ constexpr ctgrad::data<"x"> x;
 
 // The documented order, written out plainly: blocks in order; in a block, lane k starts from +0
 // and adds points k, k + K, ... in order; the lanes that received points are added left to right.
-float reference_sum(const std::vector<float>& v) {
+template <class T>
+T reference_sum(const std::vector<T>& v) {
   const std::size_t K = ctgrad::reduction_lanes;
   const std::size_t B = ctgrad::reduction_block;
-  float total = 0;
+  T total = 0;
   for (std::size_t begin = 0; begin < v.size(); begin += B) {
     const std::size_t end = std::min(v.size(), begin + B);
-    std::array<float, 16> lanes{};
+    std::array<T, 16> lanes{};
     std::array<bool, 16> used{};
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t k = (i - begin) % K;
       lanes[k] = lanes[k] + v[i];
       used[k] = true;
     }
-    float block = lanes[0];
+    T block = lanes[0];
     for (std::size_t k = 1; k < K && used[k]; ++k) block += lanes[k];
     total = begin == 0 ? block : total + block;
   }
   return total;
 }
 
-std::vector<float> noisy(std::size_t n) {
-  std::vector<float> v(n);
+template <class T = float>
+std::vector<T> noisy(std::size_t n) {
+  std::vector<T> v(n);
   std::uint32_t state = 12345;
   for (auto& e : v) {
     state = state * 1664525u + 1013904223u;
-    e = static_cast<float>(state >> 8) / 16777216.0f * 2.0f - 0.7f;
+    e = static_cast<T>(state >> 8) / T(16777216) * T(2) - T(0.7);
   }
   return v;
 }
@@ -61,9 +63,9 @@ TEST_CASE("a lane starts from +0, so the sign of a zero is the same on every pat
   CHECK(!std::signbit(ctgrad::evaluate(sum(x), x = many)));
 }
 
-TEST_CASE("every length follows the documented order exactly") {
+TEST_CASE_TEMPLATE("every length follows the documented order exactly", T, float, double) {
   for (std::size_t n : {17u, 31u, 100u, 4095u, 4096u, 4097u, 10000u, 65537u}) {
-    const auto v = noisy(n);
+    const auto v = noisy<T>(n);
     CAPTURE(n);
     CHECK(ctgrad::evaluate(sum(x), x = v) == reference_sum(v));
     CHECK(ctgrad::evaluate(sum(x), x = v) == ctgrad::evaluate(sum(x), x = v));
