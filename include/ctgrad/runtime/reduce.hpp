@@ -121,16 +121,22 @@ constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
   return total;
 }
 
-// All M sums over n points, one thread, in the documented order.
+// Kept out of line: the SIMD code needs a larger stack frame, which small data should not pay for.
 template <class T, std::size_t M, class Terms>
-constexpr std::array<T, M> sum_all(const Terms& terms, std::size_t n) noexcept {
-  if (n > 0 && n <= reduction_lanes) return sum_few<T, M>(terms, n);
+[[gnu::noinline]] constexpr std::array<T, M> sum_blocks(const Terms& terms, std::size_t n) noexcept {
   std::array<T, M> total{};
   for (std::size_t begin = 0; begin < n; begin += reduction_block) {
     const std::array<T, M> block = sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
     for (std::size_t j = 0; j < M; ++j) total[j] = begin == 0 ? block[j] : total[j] + block[j];
   }
   return total;
+}
+
+// All M sums over n points, one thread, in the documented order.
+template <class T, std::size_t M, class Terms>
+constexpr std::array<T, M> sum_all(const Terms& terms, std::size_t n) noexcept {
+  if (n > 0 && n <= reduction_lanes) return sum_few<T, M>(terms, n);
+  return sum_blocks<T, M>(terms, n);
 }
 
 // Sums on the calling thread, in the documented order.
