@@ -4,6 +4,7 @@
 #include <ctgrad.hpp>
 #include <type_traits>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -76,5 +77,27 @@ TEST_CASE("a subexpression shared by the loss and its gradient is computed once 
     const auto r = ctgrad::value_and_grad(loss, wrt(w), w = 0.3, x = xs, y = ys);
     CHECK(counted_exp_op::calls == static_cast<long>(n));
     CHECK(r.grad[w] == doctest::Approx(-2 * 0.5 * std::exp(0.15) * (1 - std::exp(0.15))));
+  }
+}
+
+TEST_CASE("a power-of-two constant factor taken out of a reduction leaves every bit as written") {
+  // mean(-2 * x * (y - w * x)) is evaluated as -2 * mean(x * (y - w * x)); scaling by 2^k
+  // commutes with rounding, so the result is the per-point product, summed in order.
+  using namespace ctgrad::literals;
+  std::uint32_t state = 7;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / 16777216.0f * 6.0f - 3.0f;
+  };
+  for (std::size_t n = 1; n <= 16; ++n) {
+    std::vector<float> xs(n), ys(n);
+    for (std::size_t i = 0; i < n; ++i) xs[i] = next(), ys[i] = next();
+    const float wv = next();
+    float by_hand = 0;
+    for (std::size_t i = 0; i < n; ++i) by_hand += -2.0f * xs[i] * (ys[i] - wv * xs[i]);
+    by_hand /= static_cast<float>(n);
+    CAPTURE(n);
+    CHECK(ctgrad::evaluate(mean(-2_c * x * (y - w * x)), w = wv, x = xs, y = ys) == by_hand);
+    CHECK(ctgrad::evaluate(mean(x / 4_c), x = xs) == ctgrad::evaluate(mean(x), x = xs) / 4.0f);
   }
 }

@@ -11,6 +11,7 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
@@ -21,6 +22,7 @@
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
 #include "../expr/variable.hpp"
+#include "../ops/arithmetic.hpp"
 #include "context.hpp"
 #include "reduce.hpp"
 
@@ -173,6 +175,32 @@ struct point_evaluator {
   }
 };
 
+// A constant factor +-2^k of a reduction's operand, as in mean(-2 * x * r), is applied once to
+// the reduction's result instead of at every point: sum(c * e_i) == c * sum(e_i) bit for bit
+// when c is a power of two (scaling by 2^k commutes with rounding, barring overflow and
+// underflow), and the loop saves one multiplication per point.
+constexpr bool is_power_of_two(std::intmax_t v) noexcept {
+  if (v < 0) v = -v;
+  return v > 0 && (v & (v - 1)) == 0;
+}
+template <class C>
+inline constexpr bool hoistable_factor_v = false;
+template <std::intmax_t N, std::intmax_t D>
+inline constexpr bool hoistable_factor_v<rational<N, D>> =
+    !(N == 1 && D == 1) && is_power_of_two(N) && is_power_of_two(D);
+
+template <class R>
+using reduction_factor_t = typename split_constant<std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>>::type::constant;
+
+// The point-wise term that reduction r adds up (without a hoistable constant factor).
+template <class R>
+constexpr auto reduction_term(const R& r) noexcept {
+  if constexpr (hoistable_factor_v<reduction_factor_t<R>>)
+    return constant_free_part(operand_of<0>(r));
+  else
+    return operand_of<0>(r);
+}
+
 // The M reductions' point-wise terms, one point or one packet of points at a time.
 template <class T, class Ctx, class Reductions>
 struct reduction_terms {
@@ -182,9 +210,9 @@ struct reduction_terms {
   template <class V>
   constexpr auto terms_at(std::size_t i) const noexcept {
     return hana::unpack(reductions, [&](const auto&... r) {
-      using shared = typename shared_nodes<type_list<>, operand_type_t<0, std::remove_cvref_t<decltype(r)>>...>::type;
+      using shared = typename shared_nodes<type_list<>, decltype(reduction_term(r))...>::type;
       const point_evaluator<V, T, Ctx, shared> at_point(ctx, i);
-      return std::array<V, sizeof...(r)>{at_point.value(operand_of<0>(r))...};
+      return std::array<V, sizeof...(r)>{at_point.value(reduction_term(r))...};
     });
   }
   constexpr auto at(std::size_t i) const noexcept { return terms_at<T>(i); }
@@ -209,8 +237,12 @@ constexpr auto collect_reductions(const E& e) noexcept {
 template <std::size_t Offset, class T, class E, class Ctx, std::size_t M>
 constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums) noexcept {
   if constexpr (is_node_v<E>) {
-    if constexpr (E::op::is_reduction)
-      return E::op::finish(sums[Offset], ctx.points);
+    if constexpr (E::op::is_reduction) {
+      if constexpr (hoistable_factor_v<reduction_factor_t<E>>)
+        return reduction_factor_t<E>::template as<T>() * E::op::finish(sums[Offset], ctx.points);
+      else
+        return E::op::finish(sums[Offset], ctx.points);
+    }
     else
       return [&]<std::size_t... I>(std::index_sequence<I...>) {
         return E::op::apply(

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace ctgrad {
 
@@ -61,6 +62,13 @@ struct packet {
 template <class T>
 inline constexpr bool has_packet_v = std::is_same_v<T, float> || std::is_same_v<T, double>;
 
+template <std::size_t M, class P>
+constexpr void add_packets(std::array<P, M>& sums, const std::array<P, M>& next) noexcept {
+  [&]<std::size_t... j>(std::index_sequence<j...>) {
+    ((std::get<j>(sums) = std::get<j>(sums) + std::get<j>(next)), ...);
+  }(std::make_index_sequence<M>{});
+}
+
 // Adds up the M point-wise terms of points [begin, end), in the order of step 2. `terms`
 // gives them one point at a time (terms.at(i): std::array<T, M>) and, for float and double,
 // reduction_lanes points at a time (terms.packet_at(i): std::array<packet<T>, M>), which fills
@@ -78,10 +86,11 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
       constexpr std::size_t Q = K / W;
       std::array<std::array<packet<T>, M>, Q> sums{};  // from zero, as the scalar lanes
       for (; i + K <= end; i += K) {
-        for (std::size_t q = 0; q < Q; ++q) {
-          const std::array<packet<T>, M> next = terms.packet_at(i + q * W);
-          for (std::size_t j = 0; j < M; ++j) sums[q][j] = sums[q][j] + next[j];
-        }
+        // Unrolled at compile time, so that every sums[q][j] is a fixed register: a loop over q
+        // indexes the sums in memory, and each chunk then waits on a store and a load per packet.
+        [&]<std::size_t... q>(std::index_sequence<q...>) {
+          (add_packets<M>(sums[q], terms.packet_at(i + q * W)), ...);
+        }(std::make_index_sequence<Q>{});
       }
       for (std::size_t j = 0; j < M; ++j)
         for (std::size_t k = 0; k < K; ++k) lanes[j][k] = sums[k / W][j].lane(k % W);
@@ -116,7 +125,10 @@ constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
   for (std::size_t j = 0; j < M; ++j) total[j] = T(0) + total[j];
   for (std::size_t i = 1; i < n; ++i) {
     const std::array<T, M> point = terms.at(i);
-    for (std::size_t j = 0; j < M; ++j) total[j] += T(0) + point[j];
+    // T(0) + point[j] would only turn a -0 into +0, and adding either to a total that is not
+    // -0 gives the same: the total starts as +0 + x0, which is never -0, and a sum of a total
+    // that is not -0 is not -0 either (round to nearest). So only the first term needs it.
+    for (std::size_t j = 0; j < M; ++j) total[j] += point[j];
   }
   return total;
 }
