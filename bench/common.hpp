@@ -12,9 +12,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -65,6 +67,23 @@ template <class T>
   return std::is_same_v<T, float> ? "float" : "double";
 }
 
+/// Makes `value` opaque to the optimizer: afterwards it may hold anything, so code that uses it
+/// can be neither folded nor hoisted out of the timed loop. Not benchmark::DoNotOptimize: with
+/// g++ its "+m,r" constraint can lose a floating-point value (google/benchmark#903, GCC PR
+/// 92597: the parameters arrive as 0 in Google Benchmark 1.7.1); "+x" keeps it in its SSE
+/// register at no cost.
+template <class T>
+inline void opaque(T& value) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm volatile("" : "+x"(value));
+#elif defined(__GNUC__)
+  asm volatile("" : "+m"(value) : : "memory");
+#else
+  volatile T copy = value;
+  value = copy;
+#endif
+}
+
 /// The model as a type, so that each kernel is compiled for one model (no run-time dispatch).
 template <model M>
 using model_tag = std::integral_constant<model, M>;
@@ -82,10 +101,10 @@ void run_case(benchmark::State& state, std::size_t n, const Prepare& prepare) {
     // the loop nor folded; the result is "used", so it cannot be dropped.
     T w = static_cast<T>(w0);
     T b = static_cast<T>(b0);
-    benchmark::DoNotOptimize(w);
-    benchmark::DoNotOptimize(b);
+    opaque(w);
+    opaque(b);
     result = kernel(w, b);
-    benchmark::DoNotOptimize(result);
+    benchmark::DoNotOptimize(std::as_const(result));
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
@@ -94,13 +113,19 @@ void run_case(benchmark::State& state, std::size_t n, const Prepare& prepare) {
     state.SkipWithError(error.c_str());
 }
 
-/// Registers system `system` for both models, float and/or double, at every size.
-/// `prepare(model_tag<M>{}, const columns<T>&)` returns a callable `(T w, T b) -> step<T>`;
-/// it is called for every model and T, so it is a generic lambda.
-template <bool Float = true, bool Double = true, class Prepare>
-void add_cases(std::string_view system, const Prepare& prepare) {
+/// How a system's cases are registered.
+struct case_options {
+  std::span<const std::size_t> sizes = bench::sizes;
+  bool real_time = false;  // for cases that run on several threads: time on the wall clock
+};
+
+/// Registers system `system` for both models, for each precision in Ts (float and double when
+/// Ts is empty), at every size. `prepare(model_tag<M>{}, const columns<T>&)` returns a callable
+/// `(T w, T b) -> step<T>`; it is called for every model and T, so it is a generic lambda.
+template <class... Ts, class Prepare>
+void add_cases(std::string_view system, const Prepare& prepare, case_options options = {}) {
   auto add = [&]<class T, model M>(std::type_identity<T>, model_tag<M>) {
-    for (std::size_t n : sizes) {
+    for (std::size_t n : options.sizes) {
       std::string name{system};
       name += '/';
       name += model_name(M);
@@ -108,18 +133,22 @@ void add_cases(std::string_view system, const Prepare& prepare) {
       name += type_name<T>();
       name += '/';
       name += std::to_string(n);
-      benchmark::RegisterBenchmark(name.c_str(), [n, prepare](benchmark::State& state) {
+      auto* b = benchmark::RegisterBenchmark(name.c_str(), [n, prepare](benchmark::State& state) {
         run_case<T, M>(state, n, prepare);
-      })->Unit(benchmark::kNanosecond);
+      });
+      b->Unit(benchmark::kNanosecond);
+      if (options.real_time) b->UseRealTime();
     }
   };
-  if constexpr (Float) {
-    add(std::type_identity<float>{}, model_tag<model::wx>{});
-    add(std::type_identity<float>{}, model_tag<model::wxb>{});
-  }
-  if constexpr (Double) {
-    add(std::type_identity<double>{}, model_tag<model::wx>{});
-    add(std::type_identity<double>{}, model_tag<model::wxb>{});
+  auto add_type = [&]<class T>(std::type_identity<T> type) {
+    add(type, model_tag<model::wx>{});
+    add(type, model_tag<model::wxb>{});
+  };
+  if constexpr (sizeof...(Ts) == 0) {
+    add_type(std::type_identity<float>{});
+    add_type(std::type_identity<double>{});
+  } else {
+    (add_type(std::type_identity<Ts>{}), ...);
   }
 }
 
@@ -132,5 +161,6 @@ void register_eigen_autodiff();
 void register_ceres_jet();
 void register_adolc();
 void register_libtorch();
+void register_ctgrad_threads();
 
 }  // namespace bench

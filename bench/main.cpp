@@ -115,6 +115,7 @@ template std::string check_step<double>(model, std::size_t, const step<double>&)
 int main(int argc, char** argv) {
   bench::register_ctgrad();
   bench::register_ctgrad_fma();
+  bench::register_ctgrad_threads();
   bench::register_hand_scalar();
   bench::register_hand_vector();
 #if BENCH_HAVE_EIGEN
