@@ -13,6 +13,7 @@ namespace ctgrad {
 
 struct exp_op : function_operation {
   static constexpr std::string_view name = "exp";
+  using at_zero = one_t;
   template <class T>
   static constexpr T apply(T u) noexcept { return detail::exp(u); }
   // d exp(u) = du * exp(u)
@@ -30,10 +31,7 @@ struct log_op : function_operation {
 /// e to the power u; exp(0) is 1.
 template <expression E>
 [[nodiscard]] constexpr auto exp(E u) noexcept {
-  if constexpr (is_zero_v<E>)
-    return one_t{};
-  else
-    return make_node<exp_op>(u);
+  return detail::make_function<exp_op>(u);
 }
 
 /// The natural logarithm of u; log(1) is 0.

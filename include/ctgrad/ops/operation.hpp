@@ -9,6 +9,10 @@
 ///   derive(u..., du...)  the derivative rule: the operands, then their derivatives
 
 #include <string_view>
+#include <type_traits>
+
+#include "../expr/constant.hpp"
+#include "../expr/node.hpp"
 
 namespace ctgrad {
 
@@ -33,10 +37,24 @@ struct pointwise_operation {
   static constexpr bool defined_on_empty = true;
 };
 
-/// The defaults of a one-argument function such as exp or sin, printed `name(u)`.
+/// The defaults of a one-argument function such as exp or sin, printed `name(u)`. A tag may add
+/// `using at_zero = ...;`, the compile-time constant f(0), which its factory then folds.
 struct function_operation : pointwise_operation {
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
 };
+
+namespace detail {
+/// The node Op(u), or the tag's `at_zero` constant when u is the constant 0.
+template <class Op, class E>
+constexpr auto make_function(E u) noexcept {
+  if constexpr (requires { typename Op::at_zero; }) {
+    if constexpr (is_zero_v<E>) return typename Op::at_zero{};
+    else return make_node<Op>(u);
+  } else {
+    return make_node<Op>(u);
+  }
+}
+}  // namespace detail
 
 }  // namespace ctgrad

@@ -14,6 +14,7 @@ namespace ctgrad {
 
 struct sin_op : function_operation {
   static constexpr std::string_view name = "sin";
+  using at_zero = zero_t;
   template <class T>
   static constexpr T apply(T u) noexcept { return detail::sin(u); }
   // d sin(u) = du * cos(u)
@@ -22,6 +23,7 @@ struct sin_op : function_operation {
 
 struct cos_op : function_operation {
   static constexpr std::string_view name = "cos";
+  using at_zero = one_t;
   template <class T>
   static constexpr T apply(T u) noexcept { return detail::cos(u); }
   // d cos(u) = -(du * sin(u))
@@ -30,6 +32,7 @@ struct cos_op : function_operation {
 
 struct tan_op : function_operation {
   static constexpr std::string_view name = "tan";
+  using at_zero = zero_t;
   template <class T>
   static constexpr T apply(T u) noexcept { return detail::tan(u); }
   // d tan(u) = du / square(cos(u))
@@ -38,6 +41,7 @@ struct tan_op : function_operation {
 
 struct tanh_op : function_operation {
   static constexpr std::string_view name = "tanh";
+  using at_zero = zero_t;
   template <class T>
   static constexpr T apply(T u) noexcept { return detail::tanh(u); }
   // d tanh(u) = du * (1 - square(tanh(u)))
@@ -47,37 +51,25 @@ struct tanh_op : function_operation {
 /// The sine of u (radians); sin(0) is 0.
 template <expression E>
 [[nodiscard]] constexpr auto sin(E u) noexcept {
-  if constexpr (is_zero_v<E>)
-    return zero_t{};
-  else
-    return make_node<sin_op>(u);
+  return detail::make_function<sin_op>(u);
 }
 
 /// The cosine of u (radians); cos(0) is 1.
 template <expression E>
 [[nodiscard]] constexpr auto cos(E u) noexcept {
-  if constexpr (is_zero_v<E>)
-    return one_t{};
-  else
-    return make_node<cos_op>(u);
+  return detail::make_function<cos_op>(u);
 }
 
 /// The tangent of u (radians); tan(0) is 0.
 template <expression E>
 [[nodiscard]] constexpr auto tan(E u) noexcept {
-  if constexpr (is_zero_v<E>)
-    return zero_t{};
-  else
-    return make_node<tan_op>(u);
+  return detail::make_function<tan_op>(u);
 }
 
 /// The hyperbolic tangent of u; tanh(0) is 0.
 template <expression E>
 [[nodiscard]] constexpr auto tanh(E u) noexcept {
-  if constexpr (is_zero_v<E>)
-    return zero_t{};
-  else
-    return make_node<tanh_op>(u);
+  return detail::make_function<tanh_op>(u);
 }
 
 constexpr auto sin_op::derive(auto u, auto du) noexcept { return du * cos(u); }
