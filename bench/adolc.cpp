@@ -29,7 +29,8 @@ short record(const columns<double>& d) {
   trace_on(tag, 0, size(8), size(24), size(4), size(8));
   adouble w, b;
   w <<= w0;
-  if constexpr (M == model::wxb) b <<= b0;
+  if constexpr (M == model::wxb)
+    b <<= b0;
   adouble sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     adouble r;
@@ -51,7 +52,8 @@ struct prepare {
   auto operator()(model_tag<M>, const columns<double>& d) const {
     static std::map<std::size_t, short> tapes;  // per N, for this model
     auto it = tapes.find(d.size());
-    if (it == tapes.end()) it = tapes.emplace(d.size(), record<M>(d)).first;
+    if (it == tapes.end())
+      it = tapes.emplace(d.size(), record<M>(d)).first;
     return [tag = it->second](double w, double b) {
       constexpr int P = M == model::wx ? 1 : 2;
       double parameters[2] = {w, b};

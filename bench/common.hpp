@@ -137,7 +137,8 @@ void add_cases(std::string_view system, const Prepare& prepare, case_options opt
         run_case<T, M>(state, n, prepare);
       });
       b->Unit(benchmark::kNanosecond);
-      if (options.real_time) b->UseRealTime();
+      if (options.real_time)
+        b->UseRealTime();
     }
   };
   auto add_type = [&]<class T>(std::type_identity<T> type) {

@@ -31,7 +31,8 @@ struct prepare {
         }
       }
       loss /= static_cast<T>(n);
-      return step<T>{loss.value(), loss.derivatives()(0), P == 2 ? loss.derivatives()(P - 1) : T(0)};
+      return step<T>{loss.value(), loss.derivatives()(0),
+                     P == 2 ? loss.derivatives()(P - 1) : T(0)};
     };
   }
 };

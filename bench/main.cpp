@@ -19,9 +19,7 @@ namespace {
 
 // A uniform number in [0, 1) from 53 random bits: the same sequence on every platform
 // (std::uniform_real_distribution is implementation-defined).
-double unit(std::mt19937_64& engine) {
-  return static_cast<double>(engine() >> 11) * 0x1.0p-53;
-}
+double unit(std::mt19937_64& engine) { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }
 
 // n points of y = 2x + 1 plus noise, x in [0, 2): the residual at (w0, b0) stays away from zero,
 // so every partial derivative is well away from 0 and can be checked to a relative tolerance.
@@ -40,7 +38,8 @@ columns<double> generate(std::size_t n) {
 const columns<double>& master(std::size_t n) {
   static std::map<std::size_t, columns<double>> cache;
   auto it = cache.find(n);
-  if (it == cache.end()) it = cache.emplace(n, generate(n)).first;
+  if (it == cache.end())
+    it = cache.emplace(n, generate(n)).first;
   return it->second;
 }
 
@@ -131,7 +130,8 @@ int main(int argc, char** argv) {
   bench::register_libtorch();
 #endif
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -25,12 +25,14 @@ static_assert(ctgrad::check_gradient(mean(square(y - (w * x + b))), wrt(w, b), w
 template <class E>
 constexpr bool checks_at(E e, double a, double c) {
   if constexpr (ctgrad::has_data_v<E>)
-    return ctgrad::check_gradient(mean(e), wrt(w, b), ctgrad::relative_tolerance{1e-7}, w = a, b = c, x = Xd);
+    return ctgrad::check_gradient(mean(e), wrt(w, b), ctgrad::relative_tolerance{1e-7}, w = a,
+                                  b = c, x = Xd);
   else
     return ctgrad::check_gradient(e, wrt(w, b), ctgrad::relative_tolerance{1e-7}, w = a, b = c);
 }
-constexpr auto every_function = exp(w * x) + log(square(w) + 1_c) + sqrt(square(x) + b * b) + sin(w * b) +
-                                cos(w + x) + tan(w / 4_c) + tanh(b * x) + pow<-2>(w + 3_c) + x / (w + 2_c);
+constexpr auto every_function = exp(w * x) + log(square(w) + 1_c) + sqrt(square(x) + b * b) +
+                                sin(w * b) + cos(w + x) + tan(w / 4_c) + tanh(b * x) +
+                                pow<-2>(w + 3_c) + x / (w + 2_c);
 static_assert(checks_at(every_function, 0.3, 0.7));
 static_assert(checks_at(every_function, -0.8, 1.9));
 static_assert(checks_at(every_function, 1.1, -0.4));
@@ -41,22 +43,29 @@ static_assert(checks_at(sqrt(w * w + 1e-3), 1e-4, 0.0));
 struct wrong_cube_op : ctgrad::function_operation {
   [[maybe_unused]] static constexpr std::string_view name = "wrong_cube";
   template <class T>
-  static constexpr T apply(T u) noexcept { return u * u * u; }
+  static constexpr T apply(T u) noexcept {
+    return u * u * u;
+  }
   static constexpr auto derive(auto u, auto du) noexcept { return 2_c * u * du; }
 };
 template <ctgrad::expression E>
-constexpr auto wrong_cube(E u) { return ctgrad::make_node<wrong_cube_op>(u); }
+constexpr auto wrong_cube(E u) {
+  return ctgrad::make_node<wrong_cube_op>(u);
+}
 static_assert(!ctgrad::check_gradient(mean(wrong_cube(w * x)), wrt(w), w = 0.7, x = Xd));
-static_assert(!ctgrad::check_gradient(mean(wrong_cube(w * x) + y), wrt(w), w = 1.0, x = Xd, y = Yd));
+static_assert(!ctgrad::check_gradient(mean(wrong_cube(w * x) + y), wrt(w), w = 1.0, x = Xd,
+                                      y = Yd));
 static_assert(ctgrad::check_gradient(mean(pow<3>(w * x) + y), wrt(w), w = 0.7, x = Xd, y = Yd));
 
 // The hand-written numpy gradient of the seed: sum instead of mean, N = 4 times too large.
 constexpr auto hand_numpy = sum(2_c * x * (w * x - y));
 constexpr auto hand_right = mean(2_c * x * (w * x - y));
 constexpr auto loss = mean(square(y - w * x));
-constexpr auto numpy_check = ctgrad::compare_gradient(d(loss, w), hand_numpy, w = 0.0f, x = X, y = Y);
+constexpr auto numpy_check =
+    ctgrad::compare_gradient(d(loss, w), hand_numpy, w = 0.0f, x = X, y = Y);
 static_assert(!numpy_check.agrees && numpy_check.num == 4 && numpy_check.den == 1);
-static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(d(loss, w), hand_right, w = 0.0f, x = X, y = Y)>);
+static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(d(loss, w), hand_right, w = 0.0f,
+                                                                x = X, y = Y)>);
 }  // namespace
 
 TEST_CASE("gradient checks also run at run time") {

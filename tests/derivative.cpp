@@ -35,7 +35,9 @@ TEST_CASE("second derivatives match finite differences of first derivatives") {
   for (double at : {-0.5, 0.1, 0.8}) {
     const double h = 1e-5;
     const double numeric = (ctgrad::evaluate(d(loss, w), w = at + h, b = 0.3, x = xs) -
-                            ctgrad::evaluate(d(loss, w), w = at - h, b = 0.3, x = xs)) / (2 * h);
-    CHECK(ctgrad::evaluate(d(d(loss, w), w), w = at, b = 0.3, x = xs) == doctest::Approx(numeric).epsilon(1e-7));
+                            ctgrad::evaluate(d(loss, w), w = at - h, b = 0.3, x = xs)) /
+                           (2 * h);
+    CHECK(ctgrad::evaluate(d(d(loss, w), w), w = at, b = 0.3, x = xs) ==
+          doctest::Approx(numeric).epsilon(1e-7));
   }
 }

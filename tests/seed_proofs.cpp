@@ -1,7 +1,7 @@
 // What the foundation promises about the seed's model, proved by the compiler: if this file
 // compiles, the claims hold. The doctest case only records that it was built.
-#include <array>
 #include <doctest/doctest.h>
+#include <array>
 
 #include <ctgrad.hpp>
 

@@ -29,7 +29,8 @@ int main() {
 
   ctgrad::train(loss, params, points, ctgrad::sgd{0.01f}, 20, [&](const auto& report) {
     if (report.epoch % 2 == 1)
-      std::printf("epoch %zu: w = %.3f, loss = %.8f\n", report.epoch, report.params[w], report.loss);
+      std::printf("epoch %zu: w = %.3f, loss = %.8f\n", report.epoch, report.params[w],
+                  report.loss);
   });
 
   std::printf("Prediction after training: f(5) = %.3f\n",

@@ -30,7 +30,8 @@ int main() {
   // of hand_gradient_is_off_by_factor<4, 1>. (tests/compile_fail/ builds exactly that.)
   static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(d(loss, w), fixed_gradient,
                                                                   w = 0.0f, x = X, y = Y)>);
-  constexpr auto verdict = ctgrad::compare_gradient(d(loss, w), numpy_gradient, w = 0.0f, x = X, y = Y);
+  constexpr auto verdict =
+      ctgrad::compare_gradient(d(loss, w), numpy_gradient, w = 0.0f, x = X, y = Y);
   static_assert(!verdict.agrees && verdict.num == 4 && verdict.den == 1);
 
   std::printf("exact gradient:       %s\n", ctgrad::to_static_string(d(loss, w)).chars);
@@ -55,6 +56,7 @@ int main() {
     std::printf("exact,       lr 0.04: epoch %zu: w = %.3f\n", r.epoch, r.params[w]);
   });
   ctgrad::train(loss, slow, data, ctgrad::sgd{0.01f}, 1, [&](const auto& r) {
-    std::printf("exact,       lr 0.01: epoch %zu: w = %.3f (the PyTorch transcript)\n", r.epoch, r.params[w]);
+    std::printf("exact,       lr 0.01: epoch %zu: w = %.3f (the PyTorch transcript)\n", r.epoch,
+                r.params[w]);
   });
 }

@@ -45,16 +45,19 @@ constexpr double floor_of(double r) noexcept {
 
 // The fraction p/q with q <= 10000 nearest to x, by continued fractions.
 constexpr gradient_comparison as_fraction(bool agrees, double x) noexcept {
-  if (!(abs(x) < 1e15)) return {agrees, x < 0 ? -1 : 1, 0};  // NaN, or no finite ratio
+  if (!(abs(x) < 1e15))
+    return {agrees, x < 0 ? -1 : 1, 0};  // NaN, or no finite ratio
   std::int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;
   double r = x;
   for (int i = 0; i < 40; ++i) {
     const double a = floor_of(r);
     const std::int64_t p2 = static_cast<std::int64_t>(a) * p1 + p0;
     const std::int64_t q2 = static_cast<std::int64_t>(a) * q1 + q0;
-    if (q2 > 10000) break;
+    if (q2 > 10000)
+      break;
     p0 = p1, q0 = q1, p1 = p2, q1 = q2;
-    if (r - a < 1e-9) break;
+    if (r - a < 1e-9)
+      break;
     r = 1.0 / (r - a);
   }
   return {agrees, p1, q1};
@@ -93,7 +96,8 @@ template <expression Exact, expression Hand, binding_argument... As>
   const double e = static_cast<double>(evaluate(exact, args...));
   const double h = static_cast<double>(evaluate(hand, args...));
   const bool agrees = detail::close_enough(h, e, relative_tolerance{}.value);
-  if (e == 0) return {agrees, h == 0 ? 1 : (h < 0 ? -1 : 1), h == 0 ? 1 : 0};
+  if (e == 0)
+    return {agrees, h == 0 ? 1 : (h < 0 ? -1 : 1), h == 0 ? 1 : 0};
   return detail::as_fraction(agrees, h / e);
 }
 
@@ -105,7 +109,8 @@ inline constexpr bool gradient_matches =
 
 /// True when the symbolic partial derivatives of `loss` agree with central finite differences of
 /// its value at the bound point, for every parameter in `wrt(...)`, within `tol`. Runs in
-/// constant expressions: `static_assert(check_gradient(loss, wrt(w, b), w = 0.5, b = 0.1, x = X, y = Y));`
+/// constant expressions: `static_assert(check_gradient(loss, wrt(w, b), w = 0.5, b = 0.1, x = X, y
+/// = Y));`
 template <expression E, class... Ps, binding_argument... As>
 [[nodiscard]] constexpr bool check_gradient(const E& loss, wrt_t<Ps...> variables,
                                             relative_tolerance tol, const As&... args) {
@@ -129,7 +134,8 @@ template <expression E, class... Ps, binding_argument... As>
 
 /// check_gradient with the default relative tolerance, 1e-6.
 template <expression E, class... Ps, binding_argument... As>
-[[nodiscard]] constexpr bool check_gradient(const E& loss, wrt_t<Ps...> variables, const As&... args) {
+[[nodiscard]] constexpr bool check_gradient(const E& loss, wrt_t<Ps...> variables,
+                                            const As&... args) {
   return check_gradient(loss, variables, relative_tolerance{}, args...);
 }
 

@@ -52,7 +52,8 @@ constexpr auto derivative_of(const E& e) noexcept {
   else
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return E::op::derive(operand_of<I>(e)..., derivative_of<P>(operand_of<I>(e))...);
-    }(std::make_index_sequence<E::arity>{});
+    }
+  (std::make_index_sequence<E::arity>{});
 }
 
 }  // namespace detail

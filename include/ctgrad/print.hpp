@@ -55,7 +55,8 @@ constexpr void put_integer(Sink& sink, std::intmax_t v) noexcept {
     digits[n++] = static_cast<char>('0' - rest % 10);
     rest /= 10;
   } while (rest != 0);
-  if (negative) sink.put("-");
+  if (negative)
+    sink.put("-");
   while (n > 0) sink.put(std::string_view(&digits[--n], 1));
 }
 
@@ -76,9 +77,11 @@ constexpr void print_to(Sink& sink, const E& e);
 
 template <class Sink, class E>
 constexpr void print_operand(Sink& sink, const E& e, bool bracket) {
-  if (bracket) sink.put("(");
+  if (bracket)
+    sink.put("(");
   print_to(sink, e);
-  if (bracket) sink.put(")");
+  if (bracket)
+    sink.put(")");
 }
 
 template <class Sink, class E>
@@ -98,9 +101,11 @@ constexpr void print_to(Sink& sink, const E& e) {
     char text[40];
     const int n = std::snprintf(text, sizeof text, "%.17g", static_cast<double>(e.value));
     const bool negative = text[0] == '-';
-    if (negative) sink.put("(");
+    if (negative)
+      sink.put("(");
     sink.put(std::string_view(text, static_cast<std::size_t>(n)));
-    if (negative) sink.put(")");
+    if (negative)
+      sink.put(")");
   } else {
     using Op = typename E::op;
     constexpr int p = Op::precedence;
@@ -110,7 +115,8 @@ constexpr void print_to(Sink& sink, const E& e) {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         std::size_t k = 0;
         ((k++ > 0 ? sink.put(", ") : void(), print_to(sink, operand_of<I>(e))), ...);
-      }(std::make_index_sequence<E::arity>{});
+      }
+      (std::make_index_sequence<E::arity>{});
       sink.put(")");
     } else if constexpr (Op::notation == print_notation::prefix) {
       sink.put(Op::name);
@@ -173,7 +179,7 @@ template <expression E>
 /// Streams the formula, as `to_string` writes it. (Viable once <ostream> is included: ctgrad
 /// does not include it for you, to keep compile times down.)
 template <class Char, class Traits, expression E>
-  requires requires(std::basic_ostream<Char, Traits>& os) { os.write("", 0); }
+requires requires(std::basic_ostream<Char, Traits>& os) { os.write("", 0); }
 std::basic_ostream<Char, Traits>& operator<<(std::basic_ostream<Char, Traits>& os, const E& e) {
   const std::string text = to_string(e);
   return os.write(text.data(), static_cast<std::streamsize>(text.size()));

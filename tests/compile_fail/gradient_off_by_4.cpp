@@ -17,7 +17,9 @@ constexpr std::array Y{2.f, 4.f, 6.f, 8.f};
 }  // namespace
 
 #ifdef CTGRAD_COMPILE_FAIL
-static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(d(loss, w), sum(2_c * x * (w * x - y)), w = 0.0f, x = X, y = Y)>);
+static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(
+                  d(loss, w), sum(2_c * x * (w * x - y)), w = 0.0f, x = X, y = Y)>);
 #else
-static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(d(loss, w), mean(2_c * x * (w * x - y)), w = 0.0f, x = X, y = Y)>);
+static_assert(ctgrad::gradient_matches<ctgrad::compare_gradient(
+                  d(loss, w), mean(2_c * x * (w * x - y)), w = 0.0f, x = X, y = Y)>);
 #endif

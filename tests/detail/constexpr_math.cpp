@@ -79,8 +79,10 @@ static_assert(cm::exp(0.0L) == 1.0L);
 // ulp distance: 0 for equal values (and for two NaNs), huge if only one is NaN.
 template <class T>
 double ulp_distance(T a, T b) {
-  if (a != a || b != b) return (a != a && b != b) ? 0.0 : 1e300;
-  if (a == b) return 0.0;
+  if (a != a || b != b)
+    return (a != a && b != b) ? 0.0 : 1e300;
+  if (a == b)
+    return 0.0;
   using I = std::conditional_t<sizeof(T) == 8, std::int64_t, std::int32_t>;
   using U = std::make_unsigned_t<I>;
   // Map the sign-magnitude bit pattern to a monotonic unsigned integer.
@@ -110,7 +112,8 @@ void add_log_spaced(std::vector<double>& v, double lo, double hi, int n, bool bo
   for (int i = 0; i <= n; ++i) {
     const double x = std::exp(a + (b - a) * i / n);
     v.push_back(x);
-    if (both_signs) v.push_back(-x);
+    if (both_signs)
+      v.push_back(-x);
   }
 }
 
@@ -125,9 +128,11 @@ void add_random_bits(std::vector<double>& v, double lo, double hi, int n, bool b
   int added = 0;
   while (added < n) {
     const double x = std::bit_cast<double>(g.next() & 0x7fffffffffffffffULL);
-    if (!(x >= lo && x <= hi)) continue;
+    if (!(x >= lo && x <= hi))
+      continue;
     v.push_back(x);
-    if (both_signs) v.push_back(-x);
+    if (both_signs)
+      v.push_back(-x);
     ++added;
   }
 }
@@ -168,10 +173,10 @@ void check_sweep(const char* name, const std::vector<double>& args, F ce_fn, G s
     }
   }
   INFO(std::string(name) << ": " << args.size() << " args, double max " << worst_d << " ulp at x = "
-            << arg_d << ", float max " << worst_f << " ulp at x = " << arg_f);
+                         << arg_d << ", float max " << worst_f << " ulp at x = " << arg_f);
 #ifdef CTGRAD_CONSTEXPR_MATH_REPORT
-  MESSAGE(std::string(name) << ": double max " << worst_d << " ulp (x = " << arg_d << "), float max "
-               << worst_f << " ulp (x = " << arg_f << ")");
+  MESSAGE(std::string(name) << ": double max " << worst_d << " ulp (x = " << arg_d
+                            << "), float max " << worst_f << " ulp (x = " << arg_f << ")");
 #endif
   CHECK(worst_d <= max_double_ulp);
   CHECK(worst_f <= max_float_ulp);
@@ -196,16 +201,16 @@ TEST_CASE("constexpr_math: exp and expm1 match std within 2 ulp") {
   add_linear(w, -40.0, 710.0, 40000);
   add_log_spaced(w, 1e-320, 710.0, 20000, true);
   add_linear(w, -2.0, 2.0, 40000);
-  for (double x : {0.0, -0.0, 0.34657359027997264, -0.34657359027997264, 0.6931471805599453,
-                   -37.5, -38.0, 709.782712893384})
+  for (double x : {0.0, -0.0, 0.34657359027997264, -0.34657359027997264, 0.6931471805599453, -37.5,
+                   -38.0, 709.782712893384})
     add_with_neighbours(w, x);
   check_sweep("expm1", w, CTGRAD_FN(ce, expm1), CTGRAD_FN(std, expm1), 2, 1);
 }
 
 TEST_CASE("constexpr_math: log and log1p match std within 2 ulp") {
   std::vector<double> v;
-  add_random_bits(v, std::numeric_limits<double>::denorm_min(),
-                  std::numeric_limits<double>::max(), 40000, false);
+  add_random_bits(v, std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
+                  40000, false);
   add_log_spaced(v, 1e-323, 1e308, 20000, false);
   add_linear(v, 0.5, 2.0, 40000);
   for (int k = 1; k <= 2000; ++k) {  // the pole of relative error at x = 1
@@ -221,7 +226,8 @@ TEST_CASE("constexpr_math: log and log1p match std within 2 ulp") {
   add_log_spaced(w, 1e-320, 1e308, 20000, false);
   add_log_spaced(w, 1e-320, 1.0 - 0x1p-53, 20000, false);
   for (std::size_t i = 0, n = w.size(); i < n; ++i)
-    if (w[i] < 1.0) w.push_back(-w[i]);  // (-1, 0)
+    if (w[i] < 1.0)
+      w.push_back(-w[i]);  // (-1, 0)
   add_linear(w, -0.999, 3.0, 40000);
   add_random_bits(w, 0.0, 1e300, 20000, false);
   for (int k = 1; k <= 1000; ++k) w.push_back(-1.0 + k * 0x1p-53);
@@ -295,10 +301,23 @@ TEST_CASE("constexpr_math: pow_int matches std::pow within 2 ulp") {
   std::vector<double> xs;
   add_log_spaced(xs, 1e-4, 1e4, 400, true);
   add_linear(xs, 0.9, 1.1, 100);
-  for (double x : {1e-300, 1e300, 0x1p-1074, 2.0, -1.0})
-    xs.push_back(x);
-  const int ns[] = {1, 2, 3, 5, 7, 10, 17, 31, 64, 100, 255, 1000, 12345, 1 << 20,
-                    std::numeric_limits<int>::max(), std::numeric_limits<int>::min()};
+  for (double x : {1e-300, 1e300, 0x1p-1074, 2.0, -1.0}) xs.push_back(x);
+  const int ns[] = {1,
+                    2,
+                    3,
+                    5,
+                    7,
+                    10,
+                    17,
+                    31,
+                    64,
+                    100,
+                    255,
+                    1000,
+                    12345,
+                    1 << 20,
+                    std::numeric_limits<int>::max(),
+                    std::numeric_limits<int>::min()};
   double worst_d = 0.0;
   double worst_f = 0.0;
   for (const double x : xs) {
@@ -309,7 +328,8 @@ TEST_CASE("constexpr_math: pow_int matches std::pow within 2 ulp") {
         CHECK(ed <= 2);
         worst_d = std::max(worst_d, ed);
         const float xf = static_cast<float>(x);
-        const float ref = static_cast<float>(std::pow(static_cast<double>(xf), static_cast<double>(n)));
+        const float ref =
+            static_cast<float>(std::pow(static_cast<double>(xf), static_cast<double>(n)));
         const double ef = ulp_distance(ce::pow_int(xf, n), ref);
         CHECK(ef <= 1);
         worst_f = std::max(worst_f, ef);

@@ -8,10 +8,10 @@
 namespace {
 using namespace ctgrad::literals;
 using ctgrad::testing::b;
-using ctgrad::testing::w;
-using ctgrad::testing::x;
 using ctgrad::testing::check_derivatives;
 using ctgrad::testing::check_same_value;
+using ctgrad::testing::w;
+using ctgrad::testing::x;
 
 template <class A, class B>
 constexpr bool same = std::is_same_v<A, B>;
@@ -51,16 +51,20 @@ static_assert(d(x, w) == 0_c);
 }  // namespace
 
 TEST_CASE("simplification never changes a value") {
-  check_same_value(0_c + w * x, [](double w_, double, double x_) { return 0 + w_ * x_; }, {-1.5, 0.3, 2});
-  check_same_value(w * x * 1_c, [](double w_, double, double x_) { return w_ * x_ * 1; }, {-1.5, 0.3, 2});
-  check_same_value((2_c * w) * (3_c * x), [](double w_, double, double x_) { return 2 * w_ * 3 * x_; },
+  check_same_value(0_c + w * x, [](double w_, double, double x_) { return 0 + w_ * x_; },
                    {-1.5, 0.3, 2});
-  check_same_value(-(-(w - x)), [](double w_, double, double x_) { return w_ - x_; }, {-1.5, 0.3, 2});
+  check_same_value(w * x * 1_c, [](double w_, double, double x_) { return w_ * x_ * 1; },
+                   {-1.5, 0.3, 2});
+  check_same_value((2_c * w) * (3_c * x),
+                   [](double w_, double, double x_) { return 2 * w_ * 3 * x_; }, {-1.5, 0.3, 2});
+  check_same_value(-(-(w - x)), [](double w_, double, double x_) { return w_ - x_; },
+                   {-1.5, 0.3, 2});
   check_same_value(w + -x, [](double w_, double, double x_) { return w_ + -x_; }, {-1.5, 0.3, 2});
   check_same_value(-w + b, [](double w_, double b_, double) { return -w_ + b_; }, {-1.5, 0.3, 2});
   check_same_value(w / -1_c + b / 2_c, [](double w_, double b_, double) { return -w_ + b_ / 2; },
                    {-1.5, 0.3, 2});
-  check_same_value(x * 2.5 - w / 0.5, [](double w_, double, double x_) { return x_ * 2.5 - w_ / 0.5; },
+  check_same_value(x * 2.5 - w / 0.5,
+                   [](double w_, double, double x_) { return x_ * 2.5 - w_ / 0.5; },
                    {-1.5, 0.3, 2});
 }
 

@@ -43,8 +43,10 @@ TEST_CASE("the chain rule through reductions") {
   ctgrad::testing::check_derivatives(square(x - w) * (x + b), {-2.5, -0.3, 0.7, 1.9, 3.1});
   const std::vector<double> xs{0.5, 1.5, -2.0};
   for (double at : {-1.0, 0.25, 2.0}) {
-    const double numeric = ctgrad::testing::central_difference(sum(square(w * x - 1.0)), w, at, x = xs);
-    CHECK(ctgrad::evaluate(d(sum(square(w * x - 1.0)), w), w = at, x = xs) == doctest::Approx(numeric));
+    const double numeric =
+        ctgrad::testing::central_difference(sum(square(w * x - 1.0)), w, at, x = xs);
+    CHECK(ctgrad::evaluate(d(sum(square(w * x - 1.0)), w), w = at, x = xs) ==
+          doctest::Approx(numeric));
     const double numeric_n = ctgrad::testing::central_difference(sum(w * w + x), w, at, x = xs);
     CHECK(ctgrad::evaluate(d(sum(w * w + x), w), w = at, x = xs) == doctest::Approx(numeric_n));
   }

@@ -14,8 +14,10 @@ std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
 
 void* counted_allocation(std::size_t size) {
-  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  if (counting.load(std::memory_order_relaxed))
+    allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size))
+    return p;
   throw std::bad_alloc();
 }
 
@@ -61,8 +63,10 @@ TEST_CASE("1,000 training steps allocate nothing, on one thread and on a pool") 
   double logged = 0;
   {
     counting_window window;
-    ctgrad::train(loss, params, data, ctgrad::sgd{0.1}, 1000, [&](const auto& r) { logged = r.loss; });
-    ctgrad::train(pool, loss, params, data, ctgrad::sgd{0.1}, 1000, [&](const auto& r) { logged = r.loss; });
+    ctgrad::train(loss, params, data, ctgrad::sgd{0.1}, 1000,
+                  [&](const auto& r) { logged = r.loss; });
+    ctgrad::train(pool, loss, params, data, ctgrad::sgd{0.1}, 1000,
+                  [&](const auto& r) { logged = r.loss; });
     for (int step = 0; step < 1000; ++step) {
       const auto [value, grad] = ctgrad::value_and_grad(loss, wrt(w, b), params, data);
       ctgrad::sgd{0.1}.step(params, grad);

@@ -1,11 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <array>
-#include <ctgrad.hpp>
-#include <type_traits>
 #include <cmath>
 #include <cstdint>
+#include <ctgrad.hpp>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace {

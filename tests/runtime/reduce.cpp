@@ -44,7 +44,8 @@ std::vector<T> noisy(std::size_t n) {
 }
 }  // namespace
 
-static_assert(ctgrad::reduction_lanes == 16 && ctgrad::reduction_block % ctgrad::reduction_lanes == 0);
+static_assert(ctgrad::reduction_lanes == 16 &&
+              ctgrad::reduction_block % ctgrad::reduction_lanes == 0);
 
 TEST_CASE("up to reduction_lanes points, the sum is the sequential sum") {
   for (std::size_t n = 1; n <= ctgrad::reduction_lanes; ++n) {

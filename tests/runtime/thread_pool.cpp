@@ -22,9 +22,11 @@ std::vector<T> noisy(std::size_t n, std::uint32_t seed) {
 }
 }  // namespace
 
-TEST_CASE_TEMPLATE("value_and_grad is bitwise identical for 1, 2, 3 and 16 threads", T, float, double) {
+TEST_CASE_TEMPLATE("value_and_grad is bitwise identical for 1, 2, 3 and 16 threads", T, float,
+                   double) {
   const auto loss = mean(square(y - (w * x + b)));
-  for (std::size_t n : {std::size_t{1}, std::size_t{4096}, std::size_t{4097}, std::size_t{100000}, std::size_t{1000003}}) {
+  for (std::size_t n : {std::size_t{1}, std::size_t{4096}, std::size_t{4097}, std::size_t{100000},
+                        std::size_t{1000003}}) {
     CAPTURE(n);
     const auto xs = noisy<T>(n, 1);
     const auto ys = noisy<T>(n, 2);

@@ -49,8 +49,8 @@ TEST_CASE("a diverging run stops with the epoch and the last finite values") {
   int epochs_seen = 0;
   std::string message;
   try {
-    ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X, y = Y), ctgrad::sgd{10.0f}, 1000,
-                  [&](const auto&) { ++epochs_seen; });
+    ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X, y = Y), ctgrad::sgd{10.0f},
+                  1000, [&](const auto&) { ++epochs_seen; });
   } catch (const ctgrad::diverged& e) {
     message = e.what();
   }

@@ -16,13 +16,16 @@ TEST_CASE("validate reports the first non-finite value by column and index") {
   bad[2] = std::numeric_limits<double>::quiet_NaN();
   CHECK_NOTHROW(ctgrad::validate(ctgrad::dataset(x = good, y = good)));
   CHECK_THROWS_WITH_AS(ctgrad::validate(ctgrad::dataset(x = good, y = bad)),
-                       "ctgrad: data column 'y' is not finite at index 2 (nan)", std::invalid_argument);
+                       "ctgrad: data column 'y' is not finite at index 2 (nan)",
+                       std::invalid_argument);
   bad[2] = 3;
   bad[0] = -std::numeric_limits<double>::infinity();
   CHECK_THROWS_WITH_AS(ctgrad::validate(ctgrad::dataset(x = bad, y = good)),
-                       "ctgrad: data column 'x' is not finite at index 0 (-inf)", std::invalid_argument);
-  CHECK_THROWS_WITH_AS(ctgrad::validate(ctgrad::parameters(w = std::numeric_limits<float>::infinity())),
-                       "ctgrad: parameter 'w' is not finite at index 0 (inf)", std::invalid_argument);
+                       "ctgrad: data column 'x' is not finite at index 0 (-inf)",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      ctgrad::validate(ctgrad::parameters(w = std::numeric_limits<float>::infinity())),
+      "ctgrad: parameter 'w' is not finite at index 0 (inf)", std::invalid_argument);
 }
 
 TEST_CASE("validate returns its argument, so it can wrap a data set where it is made") {

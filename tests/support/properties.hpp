@@ -3,8 +3,8 @@
 // the symbolic derivative agrees with a central finite difference of the value, for the first
 // and the second derivative, at each of several points.
 
-#include <array>
 #include <doctest/doctest.h>
+#include <array>
 #include <initializer_list>
 #include <string>
 

@@ -120,8 +120,10 @@ constexpr double pow2(int k) noexcept {
 constexpr i64 nearest_int(double v) noexcept {
   i64 i = static_cast<i64>(v);
   const double f = v - static_cast<double>(i);
-  if (f >= 0.5) ++i;
-  if (f <= -0.5) --i;
+  if (f >= 0.5)
+    ++i;
+  if (f <= -0.5)
+    --i;
   return i;
 }
 
@@ -129,7 +131,8 @@ constexpr i64 nearest_int(double v) noexcept {
 /// underflow.  y must be finite.  Works on the exponent bits directly, so it
 /// never overflows during constant evaluation.
 constexpr double scale(double y, i64 k) noexcept {
-  if (y == 0.0) return y;
+  if (y == 0.0)
+    return y;
   u64 bits = std::bit_cast<u64>(y);
   i64 e = static_cast<i64>((bits & exp_mask) >> 52);
   if (e == 0) {  // subnormal y: normalise first (exact)
@@ -137,9 +140,12 @@ constexpr double scale(double y, i64 k) noexcept {
     e = static_cast<i64>((bits & exp_mask) >> 52) - 54;
   }
   const i64 ne = e + k;
-  if (ne >= 0x7ff) return copysign(inf, y);
-  if (ne > 0) return std::bit_cast<double>((bits & ~exp_mask) | (static_cast<u64>(ne) << 52));
-  if (ne <= -53) return copysign(0.0, y);  // |result| < 2^-1075 rounds to 0
+  if (ne >= 0x7ff)
+    return copysign(inf, y);
+  if (ne > 0)
+    return std::bit_cast<double>((bits & ~exp_mask) | (static_cast<u64>(ne) << 52));
+  if (ne <= -53)
+    return copysign(0.0, y);  // |result| < 2^-1075 rounds to 0
   // Subnormal result: move to exponent ne + 54 (normal, exact), then the
   // multiplication by 2^-54 performs the single rounding to the subnormal grid.
   const double t = std::bit_cast<double>((bits & ~exp_mask) | (static_cast<u64>(ne + 54) << 52));
@@ -198,10 +204,18 @@ constexpr exp_reduced exp_reduce(double x) noexcept {
 constexpr dd expm1_kernel(double rh, double rl) noexcept {
   const dd sq = two_prod(rh, rh);
   double p = 1.0 / 20922789888000.0;  // 1/16!
-  constexpr double inv_fact[] = {1.0 / 6.0,         1.0 / 24.0,         1.0 / 120.0,
-                                 1.0 / 720.0,       1.0 / 5040.0,       1.0 / 40320.0,
-                                 1.0 / 362880.0,    1.0 / 3628800.0,    1.0 / 39916800.0,
-                                 1.0 / 479001600.0, 1.0 / 6227020800.0, 1.0 / 87178291200.0,
+  constexpr double inv_fact[] = {1.0 / 6.0,
+                                 1.0 / 24.0,
+                                 1.0 / 120.0,
+                                 1.0 / 720.0,
+                                 1.0 / 5040.0,
+                                 1.0 / 40320.0,
+                                 1.0 / 362880.0,
+                                 1.0 / 3628800.0,
+                                 1.0 / 39916800.0,
+                                 1.0 / 479001600.0,
+                                 1.0 / 6227020800.0,
+                                 1.0 / 87178291200.0,
                                  1.0 / 1307674368000.0};
   for (int i = 12; i >= 0; --i) p = inv_fact[i] + rh * p;  // sum_{j>=0} r^j/(j+3)!
   const double cubic = rh * sq.hi * p;
@@ -213,10 +227,14 @@ constexpr dd expm1_kernel(double rh, double rl) noexcept {
 
 /// exp(x) for double.
 constexpr double exp(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (x > 709.8) return inf;   // exp(709.79) > DBL_MAX; scale() handles the rest
-  if (x < -745.2) return 0.0;  // exp(-745.14) < 2^-1075 rounds to 0
-  if (fabs(x) < 0x1p-54) return 1.0 + x;
+  if (is_nan(x))
+    return x;
+  if (x > 709.8)
+    return inf;  // exp(709.79) > DBL_MAX; scale() handles the rest
+  if (x < -745.2)
+    return 0.0;  // exp(-745.14) < 2^-1075 rounds to 0
+  if (fabs(x) < 0x1p-54)
+    return 1.0 + x;
   const exp_reduced r = exp_reduce(x);
   const dd u = expm1_kernel(r.rh, r.rl);
   const dd s = fast_two_sum(1.0, u.hi);  // 1 + u with u in [-0.3, 0.42]
@@ -232,21 +250,27 @@ struct scaled_dd {
 constexpr scaled_dd expm1_scaled(double x) noexcept {
   const exp_reduced r = exp_reduce(x);
   const dd u = expm1_kernel(r.rh, r.rl);
-  if (r.k == 0) return {u, 0};
+  if (r.k == 0)
+    return {u, 0};
   // 2^k (1 + u) - 1 = 2^k (1 + u - 2^-k); every partial sum is exact (TwoSum)
   // so only the final rounding matters.  For k >= 60, 2^-k is negligible.
   const dd a = two_sum(1.0, u.hi);
-  if (r.k >= 60) return {fast_two_sum(a.hi, a.lo + u.lo), r.k};
+  if (r.k >= 60)
+    return {fast_two_sum(a.hi, a.lo + u.lo), r.k};
   const dd b = two_sum(a.hi, -pow2(-r.k));
   return {fast_two_sum(b.hi, b.lo + a.lo + u.lo), r.k};
 }
 
 /// expm1(x) for double.
 constexpr double expm1(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (x > 709.8) return inf;
-  if (x < -38.0) return -1.0;  // e^x < 2^-54: -1 + e^x rounds to -1
-  if (fabs(x) < 0x1p-54) return x;  // also keeps the sign of -0
+  if (is_nan(x))
+    return x;
+  if (x > 709.8)
+    return inf;
+  if (x < -38.0)
+    return -1.0;  // e^x < 2^-54: -1 + e^x rounds to -1
+  if (fabs(x) < 0x1p-54)
+    return x;  // also keeps the sign of -0
   const scaled_dd e = expm1_scaled(x);
   return scale(e.v.hi + e.v.lo, e.k);
 }
@@ -254,10 +278,13 @@ constexpr double expm1(double x) noexcept {
 /// tanh(x) = expm1(2x) / (expm1(2x) + 2) for x > 0, evaluated in
 /// double-double, so only the final division rounds.
 constexpr double tanh(double x) noexcept {
-  if (is_nan(x)) return x;
+  if (is_nan(x))
+    return x;
   const double a = fabs(x);
-  if (a < 0x1p-27) return x;  // x^3/3 is below half an ulp of x
-  if (a > 22.0) return copysign(1.0, x);  // 1 - tanh(22) < 2^-62
+  if (a < 0x1p-27)
+    return x;  // x^3/3 is below half an ulp of x
+  if (a > 22.0)
+    return copysign(1.0, x);  // 1 - tanh(22) < 2^-62
   const scaled_dd e = expm1_scaled(2.0 * a);
   // k <= 64 here, so the scaling of both parts is exact (no under/overflow).
   const double s = pow2(e.k);
@@ -288,10 +315,14 @@ constexpr double log_kernel(int k, double f, double c) noexcept {
 
 /// Natural logarithm for double.
 constexpr double log(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (x < 0.0) return nan;
-  if (x == 0.0) return -inf;
-  if (x == inf) return inf;
+  if (is_nan(x))
+    return x;
+  if (x < 0.0)
+    return nan;
+  if (x == 0.0)
+    return -inf;
+  if (x == inf)
+    return inf;
   const frexp_result d = split_sqrt2(x);
   return log_kernel(d.k, d.m - 1.0, 0.0);  // m - 1 exact (Sterbenz)
 }
@@ -299,11 +330,16 @@ constexpr double log(double x) noexcept {
 /// log(1 + x) for double: u = 1 + x rounds, so its exact rounding error c is
 /// carried along as log(1 + x) = log(u) + c/u (fdlibm's method).
 constexpr double log1p(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (x == -1.0) return -inf;
-  if (x < -1.0) return nan;
-  if (x == inf) return inf;
-  if (fabs(x) < 0x1p-54) return x;  // x - x^2/2 rounds to x; keeps -0
+  if (is_nan(x))
+    return x;
+  if (x == -1.0)
+    return -inf;
+  if (x < -1.0)
+    return nan;
+  if (x == inf)
+    return inf;
+  if (fabs(x) < 0x1p-54)
+    return x;  // x - x^2/2 rounds to x; keeps -0
   const double u = 1.0 + x;
   // Both subtractions are exact (Sterbenz), so c == (1 + x) - u exactly.
   const double c = u >= 2.0 ? 1.0 - (u - x) : x - (u - 1.0);
@@ -314,8 +350,10 @@ constexpr double log1p(double x) noexcept {
 /// Correctly rounded sqrt for double: digit-by-digit integer square root of
 /// the 53-bit significand (an exact algorithm), then round to nearest.
 constexpr double sqrt(double x) noexcept {
-  if (is_nan(x) || x == 0.0 || x == inf) return x;  // keeps -0 (IEEE)
-  if (x < 0.0) return nan;
+  if (is_nan(x) || x == 0.0 || x == inf)
+    return x;  // keeps -0 (IEEE)
+  if (x < 0.0)
+    return nan;
   u64 bits = std::bit_cast<u64>(x);
   i64 e = static_cast<i64>((bits & exp_mask) >> 52);
   u64 m = bits & frac_mask;
@@ -350,7 +388,8 @@ constexpr double sqrt(double x) noexcept {
   // Round to nearest: the dropped bit is the half, rem != 0 is the sticky
   // bit.  An exact tie is impossible for sqrt, so ties need no special case.
   u64 mant = q >> 1;
-  if ((q & 1) != 0) ++mant;
+  if ((q & 1) != 0)
+    ++mant;
   i64 re = e / 2 - 26;  // sqrt(x) = q * 2^(e/2 - 27) = mant * 2^(e/2 - 26)
   if (mant == (u64{1} << 53)) {
     mant >>= 1;
@@ -385,7 +424,8 @@ struct trig_reduced {
 /// final pio2_4 product and roundings of the low word (~2^-100 absolute for
 /// |x| <= 2^50 unless x is extraordinarily close to a multiple of pi/2).
 constexpr trig_reduced trig_reduce(double x) noexcept {
-  if (fabs(x) <= 0x1.921fb54442d18p-1) return {0, x, 0.0};  // |x| <= pi/4
+  if (fabs(x) <= 0x1.921fb54442d18p-1)
+    return {0, x, 0.0};  // |x| <= pi/4
   const i64 n = nearest_int(x * inv_pio2);
   const double dn = static_cast<double>(n);
   const dd p1 = two_prod(dn, pio2_1);
@@ -408,9 +448,9 @@ constexpr dd sin_kernel(double rh, double rl) noexcept {
   const double z = rh * rh;
   // sum_{j>=1} (-1)^j z^(j-1) / (2j+1)!
   double p = -1.0 / 121645100408832000.0;  // -1/19!
-  constexpr double c[] = {-1.0 / 6.0,         1.0 / 120.0,          -1.0 / 5040.0,
-                          1.0 / 362880.0,     -1.0 / 39916800.0,    1.0 / 6227020800.0,
-                          -1.0 / 1307674368000.0, 1.0 / 355687428096000.0};
+  constexpr double c[] = {
+      -1.0 / 6.0,        1.0 / 120.0,        -1.0 / 5040.0,          1.0 / 362880.0,
+      -1.0 / 39916800.0, 1.0 / 6227020800.0, -1.0 / 1307674368000.0, 1.0 / 355687428096000.0};
   for (int i = 7; i >= 0; --i) p = c[i] + z * p;
   const dd s = fast_two_sum(rh, rh * z * p);
   // d/dr sin(r) = cos(r) ~ 1 - r^2/2 is the sensitivity to rl.
@@ -424,9 +464,9 @@ constexpr dd cos_kernel(double rh, double rl) noexcept {
   const dd zz = two_prod(rh, rh);
   const double z = zz.hi;
   double p = 1.0 / 2432902008176640000.0;  // 1/20!
-  constexpr double c[] = {1.0 / 24.0,       -1.0 / 720.0,          1.0 / 40320.0,
-                          -1.0 / 3628800.0, 1.0 / 479001600.0,     -1.0 / 87178291200.0,
-                          1.0 / 20922789888000.0, -1.0 / 6402373705728000.0};
+  constexpr double c[] = {
+      1.0 / 24.0,        -1.0 / 720.0,         1.0 / 40320.0,          -1.0 / 3628800.0,
+      1.0 / 479001600.0, -1.0 / 87178291200.0, 1.0 / 20922789888000.0, -1.0 / 6402373705728000.0};
   for (int i = 7; i >= 0; --i) p = c[i] + z * p;
   const double hz = 0.5 * z;
   const double w = 1.0 - hz;
@@ -439,10 +479,14 @@ constexpr dd neg(dd a) noexcept { return {-a.hi, -a.lo}; }
 
 /// sin(x) for double.
 constexpr double sin(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (fabs(x) == inf) return nan;
-  if (fabs(x) < 0x1p-27) return x;  // x^3/6 below half an ulp; keeps -0
-  if (fabs(x) > trig_max) return trig_argument_too_large();
+  if (is_nan(x))
+    return x;
+  if (fabs(x) == inf)
+    return nan;
+  if (fabs(x) < 0x1p-27)
+    return x;  // x^3/6 below half an ulp; keeps -0
+  if (fabs(x) > trig_max)
+    return trig_argument_too_large();
   const trig_reduced r = trig_reduce(x);
   const dd v = (r.q & 1) ? cos_kernel(r.rh, r.rl) : sin_kernel(r.rh, r.rl);
   const double y = v.hi + v.lo;
@@ -451,10 +495,14 @@ constexpr double sin(double x) noexcept {
 
 /// cos(x) for double.
 constexpr double cos(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (fabs(x) == inf) return nan;
-  if (fabs(x) < 0x1p-27) return 1.0;  // 1 - x^2/2 rounds to 1
-  if (fabs(x) > trig_max) return trig_argument_too_large();
+  if (is_nan(x))
+    return x;
+  if (fabs(x) == inf)
+    return nan;
+  if (fabs(x) < 0x1p-27)
+    return 1.0;  // 1 - x^2/2 rounds to 1
+  if (fabs(x) > trig_max)
+    return trig_argument_too_large();
   const trig_reduced r = trig_reduce(x);
   const dd v = (r.q & 1) ? sin_kernel(r.rh, r.rl) : cos_kernel(r.rh, r.rl);
   const double y = v.hi + v.lo;
@@ -464,10 +512,14 @@ constexpr double cos(double x) noexcept {
 /// tan(x) for double: sin/cos kernels in double-double, one rounding in
 /// the division.
 constexpr double tan(double x) noexcept {
-  if (is_nan(x)) return x;
-  if (fabs(x) == inf) return nan;
-  if (fabs(x) < 0x1p-27) return x;  // x^3/3 below half an ulp; keeps -0
-  if (fabs(x) > trig_max) return trig_argument_too_large();
+  if (is_nan(x))
+    return x;
+  if (fabs(x) == inf)
+    return nan;
+  if (fabs(x) < 0x1p-27)
+    return x;  // x^3/3 below half an ulp; keeps -0
+  if (fabs(x) > trig_max)
+    return trig_argument_too_large();
   const trig_reduced r = trig_reduce(x);
   const dd s = sin_kernel(r.rh, r.rl);
   const dd c = cos_kernel(r.rh, r.rl);
@@ -478,14 +530,17 @@ constexpr double tan(double x) noexcept {
 /// atan(0.5), atan(1), atan(1.5), atan(inf) in two parts; Taylor series for
 /// atan(t), 24 terms, truncation < 2^-60).
 constexpr double atan(double x) noexcept {
-  if (is_nan(x)) return x;
+  if (is_nan(x))
+    return x;
   constexpr double hi[] = {0x1.dac670561bb4fp-2, 0x1.921fb54442d18p-1, 0x1.f730bd281f69bp-1,
                            0x1.921fb54442d18p+0};
   constexpr double lo[] = {0x1.a2b7f222f65e2p-56, 0x1.1a62633145c07p-55, 0x1.007887af0cbbdp-56,
                            0x1.1a62633145c07p-54};
   const double a = fabs(x);
-  if (a < 0x1p-27) return x;  // x^3/3 below half an ulp; keeps -0
-  if (a > 0x1p66) return copysign(hi[3], x);  // pi/2 - 1/x rounds to pi/2
+  if (a < 0x1p-27)
+    return x;  // x^3/3 below half an ulp; keeps -0
+  if (a > 0x1p66)
+    return copysign(hi[3], x);  // pi/2 - 1/x rounds to pi/2
   int id = -1;
   double t = a;
   if (a >= 2.4375) {
@@ -513,12 +568,16 @@ constexpr double atan(double x) noexcept {
 /// tracked exponent: no intermediate overflow/underflow, error ~0.5 ulp for
 /// any int n (the double-double error 2^-100 per step is negligible).
 constexpr double pow_int(double x, int n) noexcept {
-  if (n == 0) return 1.0;  // also for NaN, as std::pow
-  if (is_nan(x)) return x;
+  if (n == 0)
+    return 1.0;  // also for NaN, as std::pow
+  if (is_nan(x))
+    return x;
   const bool odd = (n & 1) != 0;
   const double sgn = (odd && (std::bit_cast<u64>(x) & sign_mask) != 0) ? -1.0 : 1.0;
-  if (x == 0.0) return copysign(n > 0 ? 0.0 : inf, sgn);
-  if (fabs(x) == inf) return copysign(n > 0 ? inf : 0.0, sgn);
+  if (x == 0.0)
+    return copysign(n > 0 ? 0.0 : inf, sgn);
+  if (fabs(x) == inf)
+    return copysign(n > 0 ? inf : 0.0, sgn);
   // |x| = m 2^e with m in [1, 2)
   const frexp_result d = split_sqrt2(fabs(x));
   dd base{d.m, 0.0};
@@ -539,7 +598,8 @@ constexpr double pow_int(double x, int n) noexcept {
       acc_e += base_e;
     }
     un >>= 1;
-    if (un == 0) break;
+    if (un == 0)
+      break;
     base_e *= 2;  // exponent of base^2 before renormalising the product
     base = renorm(mul(base, base), base_e);
   }
@@ -550,8 +610,10 @@ constexpr double pow_int(double x, int n) noexcept {
     acc_e = -acc_e;
     acc = renorm(fast_two_sum(q, r), acc_e);
   }
-  if (acc_e > 4000) return copysign(inf, sgn);
-  if (acc_e < -4000) return copysign(0.0, sgn);
+  if (acc_e > 4000)
+    return copysign(inf, sgn);
+  if (acc_e < -4000)
+    return copysign(0.0, sgn);
   return copysign(scale(acc.hi + acc.lo, acc_e), sgn);
 }
 
@@ -560,9 +622,11 @@ constexpr double pow_int(double x, int n) noexcept {
 template <std::floating_point T>
 constexpr T narrow(double v) noexcept {
   if constexpr (std::is_same_v<T, float>) {
-    if (is_nan(v)) return std::numeric_limits<float>::quiet_NaN();
-    if (fabs(v) >= 0x1.ffffffp127) return v > 0 ? std::numeric_limits<float>::infinity()
-                                                : -std::numeric_limits<float>::infinity();
+    if (is_nan(v))
+      return std::numeric_limits<float>::quiet_NaN();
+    if (fabs(v) >= 0x1.ffffffp127)
+      return v > 0 ? std::numeric_limits<float>::infinity()
+                   : -std::numeric_limits<float>::infinity();
   }
   return static_cast<T>(v);
 }
@@ -575,34 +639,54 @@ constexpr T narrow(double v) noexcept {
 
 /// exp(x), constexpr implementation.
 template <std::floating_point T>
-constexpr T exp(T x) noexcept { return impl::narrow<T>(impl::exp(static_cast<double>(x))); }
+constexpr T exp(T x) noexcept {
+  return impl::narrow<T>(impl::exp(static_cast<double>(x)));
+}
 /// exp(x) - 1, accurate near 0, constexpr implementation.
 template <std::floating_point T>
-constexpr T expm1(T x) noexcept { return impl::narrow<T>(impl::expm1(static_cast<double>(x))); }
+constexpr T expm1(T x) noexcept {
+  return impl::narrow<T>(impl::expm1(static_cast<double>(x)));
+}
 /// Natural logarithm, constexpr implementation.
 template <std::floating_point T>
-constexpr T log(T x) noexcept { return impl::narrow<T>(impl::log(static_cast<double>(x))); }
+constexpr T log(T x) noexcept {
+  return impl::narrow<T>(impl::log(static_cast<double>(x)));
+}
 /// log(1 + x), accurate near 0, constexpr implementation.
 template <std::floating_point T>
-constexpr T log1p(T x) noexcept { return impl::narrow<T>(impl::log1p(static_cast<double>(x))); }
+constexpr T log1p(T x) noexcept {
+  return impl::narrow<T>(impl::log1p(static_cast<double>(x)));
+}
 /// Square root (correctly rounded), constexpr implementation.
 template <std::floating_point T>
-constexpr T sqrt(T x) noexcept { return impl::narrow<T>(impl::sqrt(static_cast<double>(x))); }
+constexpr T sqrt(T x) noexcept {
+  return impl::narrow<T>(impl::sqrt(static_cast<double>(x)));
+}
 /// Sine, constexpr implementation (|x| <= 2^50).
 template <std::floating_point T>
-constexpr T sin(T x) noexcept { return impl::narrow<T>(impl::sin(static_cast<double>(x))); }
+constexpr T sin(T x) noexcept {
+  return impl::narrow<T>(impl::sin(static_cast<double>(x)));
+}
 /// Cosine, constexpr implementation (|x| <= 2^50).
 template <std::floating_point T>
-constexpr T cos(T x) noexcept { return impl::narrow<T>(impl::cos(static_cast<double>(x))); }
+constexpr T cos(T x) noexcept {
+  return impl::narrow<T>(impl::cos(static_cast<double>(x)));
+}
 /// Tangent, constexpr implementation (|x| <= 2^50).
 template <std::floating_point T>
-constexpr T tan(T x) noexcept { return impl::narrow<T>(impl::tan(static_cast<double>(x))); }
+constexpr T tan(T x) noexcept {
+  return impl::narrow<T>(impl::tan(static_cast<double>(x)));
+}
 /// Hyperbolic tangent, constexpr implementation.
 template <std::floating_point T>
-constexpr T tanh(T x) noexcept { return impl::narrow<T>(impl::tanh(static_cast<double>(x))); }
+constexpr T tanh(T x) noexcept {
+  return impl::narrow<T>(impl::tanh(static_cast<double>(x)));
+}
 /// Arc tangent, constexpr implementation.
 template <std::floating_point T>
-constexpr T atan(T x) noexcept { return impl::narrow<T>(impl::atan(static_cast<double>(x))); }
+constexpr T atan(T x) noexcept {
+  return impl::narrow<T>(impl::atan(static_cast<double>(x)));
+}
 /// x^n for integer n (negative allowed), constexpr implementation.
 template <std::floating_point T>
 constexpr T pow_int(T x, int n) noexcept {
@@ -625,14 +709,14 @@ constexpr T abs(T x) noexcept {
 // The C library's functions at run time, through compiler builtins: the same calls as <cmath>
 // makes, without the cost of parsing <cmath> in every file that includes ctgrad.
 namespace libm {
-#define CTGRAD_DETAIL_LIBM(name)                                       \
-  template <std::floating_point T>                                     \
-  inline T name(T x) noexcept {                                        \
-    if constexpr (std::is_same_v<T, float>)                            \
-      return __builtin_##name##f(x);                                   \
-    else if constexpr (std::is_same_v<T, double>)                      \
-      return __builtin_##name(x);                                      \
-    else                                                               \
+#define CTGRAD_DETAIL_LIBM(name)                                               \
+  template <std::floating_point T>                                             \
+  inline T name(T x) noexcept {                                                \
+    if constexpr (std::is_same_v<T, float>)                                    \
+      return __builtin_##name##f(x);                                           \
+    else if constexpr (std::is_same_v<T, double>)                              \
+      return __builtin_##name(x);                                              \
+    else                                                                       \
       return static_cast<T>(__builtin_##name##l(static_cast<long double>(x))); \
   }
 CTGRAD_DETAIL_LIBM(exp)
@@ -664,67 +748,78 @@ inline T pow_int(T x, int n) noexcept {
 /// exp(x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T exp(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::exp(x);
+  if (std::is_constant_evaluated())
+    return ce::exp(x);
   return libm::exp(x);
 }
 /// exp(x) - 1, usable in constant expressions.
 template <std::floating_point T>
 constexpr T expm1(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::expm1(x);
+  if (std::is_constant_evaluated())
+    return ce::expm1(x);
   return libm::expm1(x);
 }
 /// Natural logarithm, usable in constant expressions.
 template <std::floating_point T>
 constexpr T log(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::log(x);
+  if (std::is_constant_evaluated())
+    return ce::log(x);
   return libm::log(x);
 }
 /// log(1 + x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T log1p(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::log1p(x);
+  if (std::is_constant_evaluated())
+    return ce::log1p(x);
   return libm::log1p(x);
 }
 /// Square root, usable in constant expressions.
 template <std::floating_point T>
 constexpr T sqrt(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::sqrt(x);
+  if (std::is_constant_evaluated())
+    return ce::sqrt(x);
   return libm::sqrt(x);
 }
 /// Sine, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T sin(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::sin(x);
+  if (std::is_constant_evaluated())
+    return ce::sin(x);
   return libm::sin(x);
 }
 /// Cosine, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T cos(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::cos(x);
+  if (std::is_constant_evaluated())
+    return ce::cos(x);
   return libm::cos(x);
 }
 /// Tangent, usable in constant expressions (|x| <= 2^50 there).
 template <std::floating_point T>
 constexpr T tan(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::tan(x);
+  if (std::is_constant_evaluated())
+    return ce::tan(x);
   return libm::tan(x);
 }
 /// Hyperbolic tangent, usable in constant expressions.
 template <std::floating_point T>
 constexpr T tanh(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::tanh(x);
+  if (std::is_constant_evaluated())
+    return ce::tanh(x);
   return libm::tanh(x);
 }
 /// Arc tangent, usable in constant expressions.
 template <std::floating_point T>
 constexpr T atan(T x) noexcept {
-  if (std::is_constant_evaluated()) return ce::atan(x);
+  if (std::is_constant_evaluated())
+    return ce::atan(x);
   return libm::atan(x);
 }
 /// x^n for integer n (negative allowed), usable in constant expressions.
 template <std::floating_point T>
 constexpr T pow_int(T x, int n) noexcept {
-  if (std::is_constant_evaluated()) return ce::pow_int(x, n);
+  if (std::is_constant_evaluated())
+    return ce::pow_int(x, n);
   return static_cast<T>(libm::pow_int(x, n));
 }
 /// |x|, usable in constant expressions (same code at run time: it is exact).

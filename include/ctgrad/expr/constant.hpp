@@ -59,12 +59,14 @@ struct normalized {
 // a compile error, never a wrong constant.
 consteval std::intmax_t checked_mul(std::intmax_t a, std::intmax_t b) {
   std::intmax_t r{};
-  if (__builtin_mul_overflow(a, b, &r)) throw "ctgrad: overflow while folding a compile-time constant";
+  if (__builtin_mul_overflow(a, b, &r))
+    throw "ctgrad: overflow while folding a compile-time constant";
   return r;
 }
 consteval std::intmax_t checked_add(std::intmax_t a, std::intmax_t b) {
   std::intmax_t r{};
-  if (__builtin_add_overflow(a, b, &r)) throw "ctgrad: overflow while folding a compile-time constant";
+  if (__builtin_add_overflow(a, b, &r))
+    throw "ctgrad: overflow while folding a compile-time constant";
   return r;
 }
 
@@ -96,9 +98,9 @@ inline constexpr bool is_one_v = std::is_same_v<E, one_t>;
 namespace detail {
 
 template <class A, class B>
-using rational_add = typename normalized<checked_add(checked_mul(A::num, B::den),
-                                                     checked_mul(B::num, A::den)),
-                                         checked_mul(A::den, B::den)>::type;
+using rational_add =
+    typename normalized<checked_add(checked_mul(A::num, B::den), checked_mul(B::num, A::den)),
+                        checked_mul(A::den, B::den)>::type;
 template <class A>
 using rational_neg = rational<-A::num, A::den>;
 template <class A, class B>
@@ -136,7 +138,8 @@ template <operand T>
 namespace detail {
 
 consteval int digit_value(char c) {
-  if (c < '0' || c > '9') throw "ctgrad: the _c literal takes decimal digits and one '.' only";
+  if (c < '0' || c > '9')
+    throw "ctgrad: the _c literal takes decimal digits and one '.' only";
   return c - '0';
 }
 
@@ -147,14 +150,17 @@ consteval std::intmax_t literal_part(bool want_denominator) {
   std::intmax_t den = 1;
   bool fraction = false;
   for (char c : text) {
-    if (c == '\'') continue;
+    if (c == '\'')
+      continue;
     if (c == '.') {
-      if (fraction) throw "ctgrad: the _c literal has more than one '.'";
+      if (fraction)
+        throw "ctgrad: the _c literal has more than one '.'";
       fraction = true;
       continue;
     }
     num = checked_add(checked_mul(num, 10), digit_value(c));
-    if (fraction) den = checked_mul(den, 10);
+    if (fraction)
+      den = checked_mul(den, 10);
   }
   return want_denominator ? den : num;
 }

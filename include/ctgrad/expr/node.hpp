@@ -13,12 +13,14 @@ namespace ctgrad {
 
 /// True for every ctgrad expression type (variables, constants and nodes).
 template <class T>
-concept expression = requires { typename std::remove_cvref_t<T>::ctgrad_expression_tag; };
+concept expression = requires {
+  typename std::remove_cvref_t<T>::ctgrad_expression_tag;
+};
 
 /// A plain number that may stand next to an expression in an operator (`2 * x`, `y - 1.5`).
 template <class T>
-concept number = std::is_arithmetic_v<std::remove_cvref_t<T>> &&
-                 !std::is_same_v<std::remove_cvref_t<T>, bool>;
+concept number =
+    std::is_arithmetic_v<std::remove_cvref_t<T>> && !std::is_same_v<std::remove_cvref_t<T>, bool>;
 
 /// What an operator accepts on either side.
 template <class T>

@@ -19,8 +19,8 @@ template <class E, template <class> class Pred>
 struct any_in_tree : std::bool_constant<Pred<E>::value> {};
 template <class Op, class... Args, template <class> class Pred>
 struct any_in_tree<node<Op, Args...>, Pred>
-    : std::bool_constant<Pred<node<Op, Args...>>::value || (any_in_tree<Args, Pred>::value || ...)> {
-};
+    : std::bool_constant<Pred<node<Op, Args...>>::value ||
+                         (any_in_tree<Args, Pred>::value || ...)> {};
 
 template <class E>
 struct is_data_leaf : std::bool_constant<is_data_v<E> || std::is_same_v<E, data_size>> {};
@@ -46,7 +46,8 @@ struct node_count<node<Op, Args...>>
 
 /// True when expression E contains the variable V (a `param` or a `data`).
 template <class E, class V>
-inline constexpr bool depends_on_v = detail::any_in_tree<E, detail::is_leaf<V>::template same>::value;
+inline constexpr bool depends_on_v =
+    detail::any_in_tree<E, detail::is_leaf<V>::template same>::value;
 
 /// True when E contains a data column (so it varies from one data point to the next).
 template <class E>
@@ -83,7 +84,8 @@ template <expression A, expression B>
   else
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return ((operand_of<I>(a) == operand_of<I>(b)) && ...);
-    }(std::make_index_sequence<A::arity>{});
+    }
+  (std::make_index_sequence<A::arity>{});
 }
 
 }  // namespace ctgrad

@@ -34,8 +34,8 @@ struct param {
     return {value};
   }
   template <class T>
-    requires(!std::floating_point<T>)
-  constexpr auto operator=(T) const {  // NOLINT: auto, so the error shows at the call
+  requires(!std::floating_point<T>) constexpr auto operator=(
+      T) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool ok = std::floating_point<T>;
     static_assert(detail::takes_a_floating_point_value<ok, detail::spelled_t<param>, T>,
                   "ctgrad: a parameter takes a floating-point value (float, double or long "
@@ -50,11 +50,11 @@ using element_pointer_t = decltype(std::data(std::declval<C&>()));
 // A contiguous container of floating-point numbers: std::array, std::vector, std::span, a C
 // array, or anything with data() and size(). Spelled without <ranges>, which is slow to compile.
 template <class C>
-concept contiguous_floats =
-    requires(C& c) {
-      std::data(c);
-      { std::size(c) } -> std::convertible_to<std::size_t>;
-    } && std::is_pointer_v<element_pointer_t<C>> &&
+concept contiguous_floats = requires(C& c) {
+  std::data(c);
+  { std::size(c) } -> std::convertible_to<std::size_t>;
+}
+&&std::is_pointer_v<element_pointer_t<C>>&&
     std::floating_point<std::remove_cv_t<std::remove_pointer_t<element_pointer_t<C>>>>;
 
 template <class C>
@@ -71,7 +71,7 @@ struct data {
   /// Binds a column (std::array, std::vector, std::span, ...) without copying it. The
   /// container must outlive the binding.
   template <class C>
-    requires detail::contiguous_floats<C> && std::is_lvalue_reference_v<C>
+  requires detail::contiguous_floats<C> && std::is_lvalue_reference_v<C>
   constexpr auto operator=(C&& column) const noexcept {  // NOLINT
     using T = detail::element_t<C>;
     return data_binding<Name, std::span<const T>>{
@@ -93,8 +93,8 @@ struct data {
     return data_binding<Name, T>{point};
   }
   template <class C>
-    requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>>)
-  auto operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
+  requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>>) auto
+  operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
     if constexpr (floats)
       static_assert(detail::can_view_without_dangling<!floats, detail::spelled_t<data>, C>,
@@ -102,20 +102,22 @@ struct data {
                     "dangling view; bind a named container (x = X) or a std::array temporary, "
                     "which is copied");
     else
-      static_assert(detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
-                    "ctgrad: a data column takes a contiguous container of float, double or long "
-                    "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
-                    "floating-point value");
+      static_assert(
+          detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
+          "ctgrad: a data column takes a contiguous container of float, double or long "
+          "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
+          "floating-point value");
   }
   template <class C>
-    requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
-             !std::floating_point<std::remove_cvref_t<C>>)
-  auto operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
+  requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
+           !std::floating_point<std::remove_cvref_t<C>>) auto
+  operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
-    static_assert(detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
-                  "ctgrad: a data column takes a contiguous container of float, double or long "
-                  "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
-                  "floating-point value");
+    static_assert(
+        detail::takes_a_column_of_floating_point_numbers<floats, detail::spelled_t<data>, C>,
+        "ctgrad: a data column takes a contiguous container of float, double or long "
+        "double (std::array, std::vector, std::span, ctgrad::column(ptr, n)) or one "
+        "floating-point value");
   }
 };
 

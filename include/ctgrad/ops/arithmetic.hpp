@@ -22,7 +22,9 @@ struct add_op : pointwise_operation {
   static constexpr int precedence = print_precedence::sum;
   static constexpr bool associative = true;
   template <class T>
-  static constexpr T apply(T u, T v) noexcept { return u + v; }
+  static constexpr T apply(T u, T v) noexcept {
+    return u + v;
+  }
   // d(u + v) = du + dv
   static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du + dv; }
 };
@@ -33,7 +35,9 @@ struct sub_op : pointwise_operation {
   static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::sum;
   template <class T>
-  static constexpr T apply(T u, T v) noexcept { return u - v; }
+  static constexpr T apply(T u, T v) noexcept {
+    return u - v;
+  }
   // d(u - v) = du - dv
   static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du - dv; }
 };
@@ -45,7 +49,9 @@ struct mul_op : pointwise_operation {
   static constexpr int precedence = print_precedence::product;
   static constexpr bool associative = true;
   template <class T>
-  static constexpr T apply(T u, T v) noexcept { return u * v; }
+  static constexpr T apply(T u, T v) noexcept {
+    return u * v;
+  }
   // d(u * v) = du * v + u * dv
   static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
     return du * v + u * dv;
@@ -58,7 +64,9 @@ struct div_op : pointwise_operation {
   static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::product;
   template <class T>
-  static constexpr T apply(T u, T v) noexcept { return u / v; }
+  static constexpr T apply(T u, T v) noexcept {
+    return u / v;
+  }
   // d(u / v) = du / v - u * dv / (v * v)
   static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
     return du / v - u * dv / (v * v);
@@ -71,7 +79,9 @@ struct neg_op : pointwise_operation {
   static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::unary;
   template <class T>
-  static constexpr T apply(T u) noexcept { return -u; }
+  static constexpr T apply(T u) noexcept {
+    return -u;
+  }
   // d(-u) = -du
   static constexpr auto derive(auto, auto du) noexcept { return -du; }
 };
@@ -101,11 +111,11 @@ struct split_constant<node<neg_op, X>> {
 template <class A, class B>
 struct split_constant<node<mul_op, A, B>> {
   using inner = typename split_constant<A>::type;
-  using type = std::conditional_t<
-      is_one_v<typename inner::constant>, factored<one_t, node<mul_op, A, B>>,
-      factored<typename inner::constant,
-               std::conditional_t<is_one_v<typename inner::rest>, B,
-                                  node<mul_op, typename inner::rest, B>>>>;
+  using type =
+      std::conditional_t<is_one_v<typename inner::constant>, factored<one_t, node<mul_op, A, B>>,
+                         factored<typename inner::constant,
+                                  std::conditional_t<is_one_v<typename inner::rest>, B,
+                                                     node<mul_op, typename inner::rest, B>>>>;
 };
 
 template <class E>
@@ -174,8 +184,8 @@ template <expression E>
 
 /// u * v, simplified: constants fold, 0 and 1 vanish, and constant factors gather leftmost.
 template <operand U, operand V>
-  requires(expression<U> || expression<V>)
-[[nodiscard]] constexpr auto operator*(U u_, V v_) noexcept {
+requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator*(U u_,
+                                                                                V v_) noexcept {
   auto u = as_expression(u_);
   auto v = as_expression(v_);
   using A = decltype(u);
@@ -205,13 +215,13 @@ template <operand U, operand V>
 }
 
 template <operand U, operand V>
-  requires(expression<U> || expression<V>)
-[[nodiscard]] constexpr auto operator-(U u_, V v_) noexcept;
+requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(U u_,
+                                                                                V v_) noexcept;
 
 /// u + v, simplified: constants fold, 0 vanishes, u + (-v) is u - v, and u + u is 2 * u.
 template <operand U, operand V>
-  requires(expression<U> || expression<V>)
-[[nodiscard]] constexpr auto operator+(U u_, V v_) noexcept {
+requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator+(U u_,
+                                                                                V v_) noexcept {
   auto u = as_expression(u_);
   auto v = as_expression(v_);
   using A = decltype(u);
@@ -234,8 +244,8 @@ template <operand U, operand V>
 
 /// u - v, simplified: constants fold, 0 vanishes, u - u is 0, and u - (-v) is u + v.
 template <operand U, operand V>
-  requires(expression<U> || expression<V>)
-[[nodiscard]] constexpr auto operator-(U u_, V v_) noexcept {
+requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(U u_,
+                                                                                V v_) noexcept {
   auto u = as_expression(u_);
   auto v = as_expression(v_);
   using A = decltype(u);
@@ -256,8 +266,8 @@ template <operand U, operand V>
 
 /// u / v, simplified: constants fold, u / 1 is u, 0 / v is 0, u / u is 1.
 template <operand U, operand V>
-  requires(expression<U> || expression<V>)
-[[nodiscard]] constexpr auto operator/(U u_, V v_) noexcept {
+requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator/(U u_,
+                                                                                V v_) noexcept {
   auto u = as_expression(u_);
   auto v = as_expression(v_);
   using A = decltype(u);
@@ -300,16 +310,16 @@ constexpr auto reject_operands() noexcept {  // auto: instantiated at the user's
 // Reached only when one side is an expression and the other is not a number, so that the
 // error names the problem instead of listing every operator candidate.
 template <class U, class V>
-  requires detail::misused_operands<U, V>
+requires detail::misused_operands<U, V>
 auto operator+(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
 template <class U, class V>
-  requires detail::misused_operands<U, V>
+requires detail::misused_operands<U, V>
 auto operator-(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
 template <class U, class V>
-  requires detail::misused_operands<U, V>
+requires detail::misused_operands<U, V>
 auto operator*(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
 template <class U, class V>
-  requires detail::misused_operands<U, V>
+requires detail::misused_operands<U, V>
 auto operator/(const U&, const V&) noexcept { return detail::reject_operands<U, V>(); }
 
 }  // namespace ctgrad

@@ -15,7 +15,9 @@ struct exp_op : function_operation {
   static constexpr std::string_view name = "exp";
   using at_zero = one_t;
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::exp(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::exp(u);
+  }
   // d exp(u) = du * exp(u)
   static constexpr auto derive(auto u, auto du) noexcept;
 };
@@ -23,7 +25,9 @@ struct exp_op : function_operation {
 struct log_op : function_operation {
   static constexpr std::string_view name = "log";
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::log(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::log(u);
+  }
   // d log(u) = du / u
   static constexpr auto derive(auto u, auto du) noexcept { return du / u; }
 };

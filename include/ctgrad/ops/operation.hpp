@@ -49,8 +49,10 @@ namespace detail {
 template <class Op, class E>
 constexpr auto make_function(E u) noexcept {
   if constexpr (requires { typename Op::at_zero; }) {
-    if constexpr (is_zero_v<E>) return typename Op::at_zero{};
-    else return make_node<Op>(u);
+    if constexpr (is_zero_v<E>)
+      return typename Op::at_zero{};
+    else
+      return make_node<Op>(u);
   } else {
     return make_node<Op>(u);
   }

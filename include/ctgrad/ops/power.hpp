@@ -32,7 +32,8 @@ struct pow_name {
       digits[n++] = static_cast<char>('0' - rest % 10);
       rest /= 10;
     } while (rest != 0);
-    if (N < 0) out.chars[out.size++] = '-';
+    if (N < 0)
+      out.chars[out.size++] = '-';
     while (n > 0) out.chars[out.size++] = digits[--n];
     out.chars[out.size++] = '>';
     return out;
@@ -44,7 +45,8 @@ struct pow_name {
 /// u to the integer power N.
 template <std::intmax_t N>
 struct pow_op : pointwise_operation {
-  static constexpr std::string_view name = N == 2 ? std::string_view("square") : detail::pow_name<N>::view;
+  static constexpr std::string_view name =
+      N == 2 ? std::string_view("square") : detail::pow_name<N>::view;
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
   static constexpr std::intmax_t exponent = N;
@@ -115,7 +117,9 @@ template <expression E>
 struct sqrt_op : function_operation {
   static constexpr std::string_view name = "sqrt";
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::sqrt(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::sqrt(u);
+  }
   // d sqrt(u) = du / (2 * sqrt(u))
   static constexpr auto derive(auto u, auto du) noexcept;
 };
@@ -123,8 +127,7 @@ struct sqrt_op : function_operation {
 /// The square root of u; sqrt(0) is 0 and sqrt(1) is 1.
 template <expression E>
 [[nodiscard]] constexpr auto sqrt(E u) noexcept {
-  static_assert(constant_sign_v<E> >= 0,
-                "ctgrad: sqrt() of a negative compile-time constant");
+  static_assert(constant_sign_v<E> >= 0, "ctgrad: sqrt() of a negative compile-time constant");
   if constexpr (is_zero_v<E> || is_one_v<E>)
     return u;
   else

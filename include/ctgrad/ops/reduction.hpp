@@ -32,7 +32,9 @@ struct sum_op {
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
   template <class T>
-  static constexpr T finish(T total, std::size_t) noexcept { return total; }
+  static constexpr T finish(T total, std::size_t) noexcept {
+    return total;
+  }
   // d sum(u) = sum(du)
   static constexpr auto derive(auto, auto du) noexcept { return detail::make_sum(du); }
 };
@@ -46,7 +48,9 @@ struct mean_op {
   static constexpr auto notation = print_notation::function;
   static constexpr int precedence = print_precedence::atom;
   template <class T>
-  static constexpr T finish(T total, std::size_t n) noexcept { return total / static_cast<T>(n); }
+  static constexpr T finish(T total, std::size_t n) noexcept {
+    return total / static_cast<T>(n);
+  }
   // d mean(u) = mean(du)
   static constexpr auto derive(auto, auto du) noexcept { return detail::make_mean(du); }
 };

@@ -16,7 +16,9 @@ struct sin_op : function_operation {
   static constexpr std::string_view name = "sin";
   using at_zero = zero_t;
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::sin(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::sin(u);
+  }
   // d sin(u) = du * cos(u)
   static constexpr auto derive(auto u, auto du) noexcept;
 };
@@ -25,7 +27,9 @@ struct cos_op : function_operation {
   static constexpr std::string_view name = "cos";
   using at_zero = one_t;
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::cos(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::cos(u);
+  }
   // d cos(u) = -(du * sin(u))
   static constexpr auto derive(auto u, auto du) noexcept;
 };
@@ -34,7 +38,9 @@ struct tan_op : function_operation {
   static constexpr std::string_view name = "tan";
   using at_zero = zero_t;
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::tan(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::tan(u);
+  }
   // d tan(u) = du / square(cos(u))
   static constexpr auto derive(auto u, auto du) noexcept;
 };
@@ -43,7 +49,9 @@ struct tanh_op : function_operation {
   static constexpr std::string_view name = "tanh";
   using at_zero = zero_t;
   template <class T>
-  static constexpr T apply(T u) noexcept { return detail::tanh(u); }
+  static constexpr T apply(T u) noexcept {
+    return detail::tanh(u);
+  }
   // d tanh(u) = du * (1 - square(tanh(u)))
   static constexpr auto derive(auto u, auto du) noexcept;
 };

@@ -89,7 +89,8 @@ consteval std::size_t binding_index() noexcept {
 }
 
 template <class V, class... Bs>
-inline constexpr std::size_t binding_count_v = (std::size_t{std::is_same_v<typename Bs::variable, V>} + ... + 0);
+inline constexpr std::size_t binding_count_v =
+    (std::size_t{std::is_same_v<typename Bs::variable, V>} + ... + 0);
 
 template <class... Bs>
 consteval bool all_bound_once() noexcept {
@@ -116,7 +117,7 @@ constexpr void check_bound_once() noexcept {
 }
 
 [[noreturn]] inline void throw_column_lengths(std::string_view first, std::size_t first_length,
-                                             std::string_view other, std::size_t other_length) {
+                                              std::string_view other, std::size_t other_length) {
   char buffer[64];
   std::string message = "ctgrad: data columns have different lengths: '";
   message.append(first);
@@ -175,10 +176,11 @@ struct is_data_variable : std::bool_constant<is_data_v<V>> {};
 template <class... Bs>
 struct param_set {
   static constexpr bool all_params = (is_param_v<typename Bs::variable> && ...);
-  static_assert(detail::is_a_parameter_binding<
-                    all_params, detail::spelled_t<typename detail::first_failing<detail::is_param_variable, Bs...>::type>>,
-                "ctgrad: parameters() takes parameter bindings such as w = 0.0f, not data (named "
-                "in the condition above)");
+  static_assert(
+      detail::is_a_parameter_binding<all_params, detail::spelled_t<typename detail::first_failing<
+                                                     detail::is_param_variable, Bs...>::type>>,
+      "ctgrad: parameters() takes parameter bindings such as w = 0.0f, not data (named "
+      "in the condition above)");
   hana::tuple<Bs...> bindings;
 
   template <fixed_string Name>
@@ -195,13 +197,15 @@ struct param_set {
   template <fixed_string Name>
   static consteval std::size_t index() noexcept {
     constexpr std::size_t i = detail::binding_index<param<Name>, Bs...>();
-    static_assert(detail::in_this_set<(i < sizeof...(Bs)), detail::spelled_t<param<Name>>>,
-                  "ctgrad: this parameter set has no such parameter (named in the condition above)");
+    static_assert(
+        detail::in_this_set<(i < sizeof...(Bs)), detail::spelled_t<param<Name>>>,
+        "ctgrad: this parameter set has no such parameter (named in the condition above)");
     return i;
   }
 };
 
-/// Groups parameter bindings into a mutable set: `auto p = ctgrad::parameters(w = 0.0f, b = 0.0f);`.
+/// Groups parameter bindings into a mutable set: `auto p = ctgrad::parameters(w = 0.0f, b =
+/// 0.0f);`.
 template <class... Bs>
 [[nodiscard]] constexpr param_set<Bs...> parameters(Bs... bindings) noexcept {
   detail::check_bound_once<Bs...>();
@@ -212,10 +216,12 @@ template <class... Bs>
 template <class... Bs>
 struct data_set {
   static constexpr bool all_data = (is_data_v<typename Bs::variable> && ...);
-  static_assert(detail::is_a_data_binding<
-                    all_data, detail::spelled_t<typename detail::first_failing<detail::is_data_variable, Bs...>::type>>,
-                "ctgrad: dataset() takes data bindings such as x = X, not parameters (named in "
-                "the condition above)");
+  static_assert(
+      detail::is_a_data_binding<
+          all_data,
+          detail::spelled_t<typename detail::first_failing<detail::is_data_variable, Bs...>::type>>,
+      "ctgrad: dataset() takes data bindings such as x = X, not parameters (named in "
+      "the condition above)");
   hana::tuple<Bs...> bindings;
   std::size_t length;
   /// The number of data points.

@@ -43,7 +43,7 @@ struct first_non_void<T, Ts...> {
 template <class... Bs>
 inline constexpr bool columns_share_a_type_v = [] {
   using first = typename first_non_void<column_type_t<Bs>...>::type;
-  return ((std::is_void_v<column_type_t<Bs>> || std::is_same_v<column_type_t<Bs>, first>) && ...);
+  return ((std::is_void_v<column_type_t<Bs>> || std::is_same_v<column_type_t<Bs>, first>)&&...);
 }();
 
 template <class... Bs>
@@ -77,7 +77,8 @@ struct context {
   static constexpr bool is_column_v = [] {
     constexpr std::size_t i = detail::binding_index<V, Bs...>();
     if constexpr (i < sizeof...(Bs))
-      return std::remove_cvref_t<decltype(hana::at_c<i>(std::declval<hana::tuple<Bs...>>()))>::is_column;
+      return std::remove_cvref_t<decltype(hana::at_c<i>(
+          std::declval<hana::tuple<Bs...>>()))>::is_column;
     else
       return false;
   }();

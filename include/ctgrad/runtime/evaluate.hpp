@@ -34,7 +34,8 @@ template <class E>
 struct reduction_count : std::integral_constant<std::size_t, 0> {};
 template <class Op, class... Args>
 struct reduction_count<node<Op, Args...>>
-    : std::integral_constant<std::size_t, Op::is_reduction ? 1 : (reduction_count<Args>::value + ... + 0)> {};
+    : std::integral_constant<std::size_t,
+                             Op::is_reduction ? 1 : (reduction_count<Args>::value + ... + 0)> {};
 
 // The number of reductions in the operands of E before operand I: where operand I's own
 // reductions start in the flat list.
@@ -91,8 +92,8 @@ template <class List, class E>
 struct append_unique;
 template <class... Ts, class E>
 struct append_unique<type_list<Ts...>, E> {
-  using type = std::conditional_t<(std::is_same_v<Ts, E> || ...), type_list<Ts...>,
-                                  type_list<Ts..., E>>;
+  using type =
+      std::conditional_t<(std::is_same_v<Ts, E> || ...), type_list<Ts...>, type_list<Ts..., E>>;
 };
 
 // The shared nodes of one expression, appended to List (leaves add nothing).
@@ -111,8 +112,9 @@ struct shared_nodes<List, E, Es...> {
 template <class List, class Op, class... Args>
 struct shared_nodes_of<List, node<Op, Args...>> {
   using children = typename shared_nodes<List, Args...>::type;  // post-order: children first
-  using type = std::conditional_t<shared_node_v<node<Op, Args...>>,
-                                  typename append_unique<children, node<Op, Args...>>::type, children>;
+  using type =
+      std::conditional_t<shared_node_v<node<Op, Args...>>,
+                         typename append_unique<children, node<Op, Args...>>::type, children>;
 };
 
 template <class E, class... Ts>
@@ -171,7 +173,8 @@ struct point_evaluator {
           result.set_lane(k, E::op::apply(operands[I].lane(k)...));
         return result;
       }
-    }(std::make_index_sequence<E::arity>{});
+    }
+    (std::make_index_sequence<E::arity>{});
   }
 };
 
@@ -180,7 +183,8 @@ struct point_evaluator {
 // when c is a power of two (scaling by 2^k commutes with rounding, barring overflow and
 // underflow), and the loop saves one multiplication per point.
 constexpr bool is_power_of_two(std::intmax_t v) noexcept {
-  if (v < 0) v = -v;
+  if (v < 0)
+    v = -v;
   return v > 0 && (v & (v - 1)) == 0;
 }
 template <class C>
@@ -190,7 +194,8 @@ inline constexpr bool hoistable_factor_v<rational<N, D>> =
     !(N == 1 && D == 1) && is_power_of_two(N) && is_power_of_two(D);
 
 template <class R>
-using reduction_factor_t = typename split_constant<std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>>::type::constant;
+using reduction_factor_t = typename split_constant<
+    std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>>::type::constant;
 
 // The point-wise term that reduction r adds up (without a hoistable constant factor).
 template <class R>
@@ -229,7 +234,8 @@ constexpr auto collect_reductions(const E& e) noexcept {
   else
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return hana::flatten(hana::make_tuple(collect_reductions(operand_of<I>(e))...));
-    }(std::make_index_sequence<E::arity>{});
+    }
+  (std::make_index_sequence<E::arity>{});
 }
 
 // The value of an expression outside reductions, given the sums of its reductions starting at
@@ -242,12 +248,12 @@ constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums
         return reduction_factor_t<E>::template as<T>() * E::op::finish(sums[Offset], ctx.points);
       else
         return E::op::finish(sums[Offset], ctx.points);
-    }
-    else
+    } else
       return [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return E::op::apply(
-            outer_value<Offset + reductions_before<E, I>::value, T>(operand_of<I>(e), ctx, sums)...);
-      }(std::make_index_sequence<E::arity>{});
+        return E::op::apply(outer_value<Offset + reductions_before<E, I>::value, T>(
+            operand_of<I>(e), ctx, sums)...);
+      }
+    (std::make_index_sequence<E::arity>{});
   } else {
     if constexpr (is_data_v<E>) {
       constexpr bool point = !Ctx::template is_column_v<E>;
@@ -281,7 +287,8 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
   if constexpr (M > 0) {
     static_assert(Ctx::has_columns,
                   "ctgrad: mean()/sum() needs data: bind at least one data column, e.g. x = X");
-    if ((has_reduction_undefined_on_empty<Es>::value || ...) && ctx.points == 0) throw_empty_mean();
+    if ((has_reduction_undefined_on_empty<Es>::value || ...) && ctx.points == 0)
+      throw_empty_mean();
     const auto reductions = hana::flatten(hana::make_tuple(collect_reductions(outputs)...));
     const reduction_terms<T, Ctx, decltype(reductions)> terms{ctx, reductions};
     sums = summation.template sum<T, M>(terms, ctx.points);
@@ -293,8 +300,10 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
       return total;
     }()...};
     const auto tied = std::forward_as_tuple(outputs...);
-    return std::array<T, sizeof...(Es)>{outer_value<offsets[K], T>(std::get<K>(tied), ctx, sums)...};
-  }(std::index_sequence_for<Es...>{});
+    return std::array<T, sizeof...(Es)>{
+        outer_value<offsets[K], T>(std::get<K>(tied), ctx, sums)...};
+  }
+  (std::index_sequence_for<Es...>{});
 }
 
 }  // namespace detail

@@ -66,7 +66,8 @@ template <std::size_t M, class P>
 constexpr void add_packets(std::array<P, M>& sums, const std::array<P, M>& next) noexcept {
   [&]<std::size_t... j>(std::index_sequence<j...>) {
     ((std::get<j>(sums) = std::get<j>(sums) + std::get<j>(next)), ...);
-  }(std::make_index_sequence<M>{});
+  }
+  (std::make_index_sequence<M>{});
 }
 
 // Adds up the M point-wise terms of points [begin, end), in the order of step 2. `terms`
@@ -90,7 +91,8 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
         // indexes the sums in memory, and each chunk then waits on a store and a load per packet.
         [&]<std::size_t... q>(std::index_sequence<q...>) {
           (add_packets<M>(sums[q], terms.packet_at(i + q * W)), ...);
-        }(std::make_index_sequence<Q>{});
+        }
+        (std::make_index_sequence<Q>{});
       }
       for (std::size_t j = 0; j < M; ++j)
         for (std::size_t k = 0; k < K; ++k) lanes[j][k] = sums[k / W][j].lane(k % W);
@@ -135,10 +137,12 @@ constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
 
 // Kept out of line: the SIMD code needs a larger stack frame, which small data should not pay for.
 template <class T, std::size_t M, class Terms>
-[[gnu::noinline]] constexpr std::array<T, M> sum_blocks(const Terms& terms, std::size_t n) noexcept {
+[[gnu::noinline]] constexpr std::array<T, M> sum_blocks(const Terms& terms,
+                                                        std::size_t n) noexcept {
   std::array<T, M> total{};
   for (std::size_t begin = 0; begin < n; begin += reduction_block) {
-    const std::array<T, M> block = sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
+    const std::array<T, M> block =
+        sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
     for (std::size_t j = 0; j < M; ++j) total[j] = begin == 0 ? block[j] : total[j] + block[j];
   }
   return total;
@@ -147,7 +151,8 @@ template <class T, std::size_t M, class Terms>
 // All M sums over n points, one thread, in the documented order.
 template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_all(const Terms& terms, std::size_t n) noexcept {
-  if (n > 0 && n <= reduction_lanes) return sum_few<T, M>(terms, n);
+  if (n > 0 && n <= reduction_lanes)
+    return sum_few<T, M>(terms, n);
   return sum_blocks<T, M>(terms, n);
 }
 

@@ -13,9 +13,8 @@
 #include <cstddef>
 #include <mutex>
 #include <new>
-#include <cstddef>
-#include <type_traits>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "../derivative.hpp"
@@ -34,7 +33,8 @@ class thread_pool {
  public:
   /// `threads` in all, counting the caller's; 0 means std::thread::hardware_concurrency().
   explicit thread_pool(std::size_t threads = 0) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    if (threads == 0)
+      threads = std::max(1u, std::thread::hardware_concurrency());
     workers_.reserve(threads - 1);
     for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
   }
@@ -85,8 +85,10 @@ class thread_pool {
   template <class T>
   void* scratch(std::size_t count) {
     static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= alignof(std::max_align_t));
-    const std::size_t words = (count * sizeof(T) + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
-    if (scratch_.size() < words) scratch_.resize(words);
+    const std::size_t words =
+        (count * sizeof(T) + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+    if (scratch_.size() < words)
+      scratch_.resize(words);
     return scratch_.data();
   }
 
@@ -101,8 +103,10 @@ class thread_pool {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return generation_ != seen; });
       seen = generation_;
-      if (stopping_) return;
-      if (t >= active_) continue;  // this run needs fewer threads
+      if (stopping_)
+        return;
+      if (t >= active_)
+        continue;  // this run needs fewer threads
       const auto task = task_;
       const void* job = job_;
       const std::size_t first = blocks_ * t / active_;
@@ -110,7 +114,8 @@ class thread_pool {
       lock.unlock();
       task(job, first, last);
       lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      if (--pending_ == 0)
+        done_.notify_one();
     }
   }
 
@@ -137,7 +142,8 @@ struct pooled_summation {
   template <class T, std::size_t M, class Terms>
   std::array<T, M> sum(const Terms& terms, std::size_t n) const {
     const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
-    if (blocks <= 1 || pool.size() == 1) return sum_all<T, M>(terms, n);
+    if (blocks <= 1 || pool.size() == 1)
+      return sum_all<T, M>(terms, n);
     using sums = std::array<T, M>;
     auto* memory = static_cast<unsigned char*>(pool.scratch<sums>(blocks));
     pool.run(blocks, [&](std::size_t first, std::size_t last) {
@@ -174,7 +180,8 @@ template <expression E, class... Ps, binding_argument... As>
 }
 
 /// `train` on a thread pool: the same run, bit for bit, as on one thread.
-template <expression E, class... Ps, class... Ds, class Optimizer, class Callback = detail::no_callback>
+template <expression E, class... Ps, class... Ds, class Optimizer,
+          class Callback = detail::no_callback>
 auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
            const data_set<Ds...>& train_data, const Optimizer& optimizer, std::size_t epochs,
            Callback&& on_epoch = {}) {

@@ -34,7 +34,6 @@ struct epoch_report {
 
 namespace detail {
 
-
 template <class T, class... Bs>
 [[noreturn]] void throw_diverged(std::size_t epoch, T loss, T last_loss,
                                  const param_set<Bs...>& before) {
@@ -46,8 +45,8 @@ template <class T, class... Bs>
   std::string message = buffer;
   auto add = [&](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
-    std::snprintf(buffer, sizeof buffer, " %s = %.9g", std::string(B::variable::name.view()).c_str(),
-                  static_cast<double>(b.value));
+    std::snprintf(buffer, sizeof buffer, " %s = %.9g",
+                  std::string(B::variable::name.view()).c_str(), static_cast<double>(b.value));
     message += buffer;
   };
   hana::unpack(before.bindings, [&](const auto&... b) { (add(b), ...); });
@@ -76,7 +75,8 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
     const auto before = params;
     optimizer.step(params, grad);
     bool ok = is_finite(value);
-    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (is_finite(b.value) && ...); });
+    hana::unpack(params.bindings,
+                 [&](const auto&... b) { ok = ok && (is_finite(b.value) && ...); });
     if (!ok) {
       params = before;
       throw_diverged(epoch, value, last, before);
@@ -92,7 +92,8 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
 /// Runs `epochs` steps of `optimizer` on `loss` over `train_data`, updating `params` in place,
 /// and calls `on_epoch(report)` after each. Returns the last loss. Throws ctgrad::diverged when
 /// the loss or a parameter becomes NaN or infinite, leaving `params` at their last finite values.
-template <expression E, class... Ps, class... Ds, class Optimizer, class Callback = detail::no_callback>
+template <expression E, class... Ps, class... Ds, class Optimizer,
+          class Callback = detail::no_callback>
 auto train(const E& loss, param_set<Ps...>& params, const data_set<Ds...>& train_data,
            const Optimizer& optimizer, std::size_t epochs, Callback&& on_epoch = {}) {
   return detail::train_with(detail::sequential_summation{}, loss, params, train_data, optimizer,

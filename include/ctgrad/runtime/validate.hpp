@@ -44,7 +44,8 @@ data_set<Bs...> validate(const data_set<Bs...>& data) {
     using B = std::remove_cvref_t<decltype(b)>;
     for (std::size_t i = 0; i < b.size(); ++i)
       if (!detail::is_finite(b.at(i)))
-        detail::throw_non_finite("data column", B::variable::name.view(), i, static_cast<double>(b.at(i)));
+        detail::throw_non_finite("data column", B::variable::name.view(), i,
+                                 static_cast<double>(b.at(i)));
   };
   hana::unpack(data.bindings, [&](const auto&... b) { (check(b), ...); });
   return data;
@@ -57,7 +58,8 @@ param_set<Bs...> validate(const param_set<Bs...>& params) {
   auto check = [](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
     if (!detail::is_finite(b.value))
-      detail::throw_non_finite("parameter", B::variable::name.view(), 0, static_cast<double>(b.value));
+      detail::throw_non_finite("parameter", B::variable::name.view(), 0,
+                               static_cast<double>(b.value));
   };
   hana::unpack(params.bindings, [&](const auto&... b) { (check(b), ...); });
   return params;

@@ -51,7 +51,8 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
                                    const As&... args) {
   const auto ctx = make_context(args...);
   using T = typename decltype(ctx)::value_type;
-  const auto all = detail::evaluate_outputs(ctx, summation, loss, detail::derivative_of<Ps>(loss)...);
+  const auto all =
+      detail::evaluate_outputs(ctx, summation, loss, detail::derivative_of<Ps>(loss)...);
   value_and_gradient<T, Ps...> result{all[0], {}};
   for (std::size_t k = 0; k < sizeof...(Ps); ++k) result.grad.values[k] = all[k + 1];
   return result;
@@ -62,7 +63,8 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
 /// computed in one pass over the data: `auto [l, g] = value_and_grad(loss, wrt(w), w = 0.0f,
 /// x = X, y = Y);` then `g[w]`.
 template <expression E, class... Ps, binding_argument... As>
-[[nodiscard]] constexpr auto value_and_grad(const E& loss, wrt_t<Ps...> variables, const As&... args) {
+[[nodiscard]] constexpr auto value_and_grad(const E& loss, wrt_t<Ps...> variables,
+                                            const As&... args) {
   return detail::value_and_grad_with(detail::sequential_summation{}, loss, variables, args...);
 }
 
