@@ -39,3 +39,9 @@ TEST_CASE("to_string and operator<< print the same formula, runtime numbers incl
   os << d(loss, w);
   CHECK(os.str() == "mean(-2 * x * (y - w * x))");
 }
+
+// A negative fraction on the right of / keeps its brackets: w / -1/2 would read as (w / -1) / 2.
+static_assert(ctgrad::to_static_string(w / ctgrad::constant<-1, 2>) == "w / (-1/2)");
+static_assert(ctgrad::to_static_string(ctgrad::constant<-1, 2> * w) == "-1/2 * w");
+static_assert(ctgrad::to_static_string(w - ctgrad::constant<1, 2>) == "w - 1/2");
+static_assert(ctgrad::to_static_string(w * ctgrad::constant<-3>) == "-3 * w");

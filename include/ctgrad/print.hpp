@@ -66,8 +66,10 @@ constexpr int print_precedence_of() noexcept {
   if constexpr (is_node_v<E>)
     return E::op::precedence;
   else if constexpr (is_rational_v<E>)
-    return E::num < 0 ? print_precedence::unary
-                      : (E::den != 1 ? print_precedence::product : print_precedence::atom);
+    // A fraction reads like a division, even when negative (w / (-1/2), not w / -1/2); a
+    // negative whole number like a unary minus.
+    return E::den != 1 ? print_precedence::product
+                       : (E::num < 0 ? print_precedence::unary : print_precedence::atom);
   else
     return print_precedence::atom;  // names, and runtime numbers (bracketed when negative)
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ctgrad.hpp>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -100,4 +101,26 @@ TEST_CASE("a power-of-two constant factor taken out of a reduction leaves every 
     CHECK(ctgrad::evaluate(mean(-2_c * x * (y - w * x)), w = wv, x = xs, y = ys) == by_hand);
     CHECK(ctgrad::evaluate(mean(x / 4_c), x = xs) == ctgrad::evaluate(mean(x), x = xs) / 4.0f);
   }
+}
+
+TEST_CASE("a bare variable is an expression too") {
+  CHECK(ctgrad::evaluate(w, w = 2.0) == 2.0);
+  CHECK(ctgrad::evaluate(x, x = 3.0f) == 3.0f);
+  CHECK(ctgrad::evaluate(d(w * b, w), w = 1.0, b = 3.0) == 3.0);  // d(w * b, w) is b
+  const auto [db] = grad(w * b, b);
+  CHECK(db == w);
+  static_assert(!std::is_assignable_v<const ctgrad::param<"w">&, const ctgrad::param<"w">&>);
+}
+
+TEST_CASE("taking a constant factor out of a reduction keeps zeros, and fractions stay in") {
+  using namespace ctgrad::literals;
+  const double big = std::numeric_limits<double>::max();
+  const std::vector<double> zero{0.0};
+  const std::vector<double> none;
+  const std::vector<double> two_big{big, big};
+  CHECK(!std::signbit(ctgrad::evaluate(mean(-x), x = zero)));  // as -0 + ... would give: +0
+  CHECK(!std::signbit(ctgrad::evaluate(sum(-x), x = none)));
+  CHECK(!std::signbit(ctgrad::evaluate(sum(-2_c * x * w), w = 1.0, x = zero)));
+  // 1/2 * big + 1/2 * big is big; taking 1/2 out would overflow to inf first
+  CHECK(ctgrad::evaluate(sum(1_c / 2_c * x), x = two_big) == big);
 }

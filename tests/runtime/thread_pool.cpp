@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <ctgrad.hpp>
 #include <ctgrad/runtime/thread_pool.hpp>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -60,4 +62,23 @@ TEST_CASE("training on a pool follows the single-threaded run exactly") {
   CHECK(l1 == l2);
   CHECK(one[w] == two[w]);
   CHECK(one[b] == two[b]);
+}
+
+TEST_CASE("several threads may share one pool: their evaluations take turns") {
+  const auto xs = noisy<double>(200000, 5);
+  const auto ys = noisy<double>(200000, 6);
+  const auto data = ctgrad::dataset(x = xs, y = ys);
+  const auto loss = mean(square(y - (w * x + b)));
+  const double expected = ctgrad::evaluate(loss, w = 0.5, b = 0.25, data);
+  ctgrad::thread_pool pool{2};
+  std::atomic<int> wrong{0};
+  auto client = [&] {
+    for (int k = 0; k < 50; ++k)
+      if (ctgrad::evaluate(pool, loss, w = 0.5, b = 0.25, data) != expected)
+        ++wrong;
+  };
+  std::thread a(client), c(client);
+  a.join();
+  c.join();
+  CHECK(wrong.load() == 0);
 }

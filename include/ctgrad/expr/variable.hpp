@@ -34,8 +34,8 @@ struct param {
     return {value};
   }
   template <class T>
-  requires(!std::floating_point<T>) constexpr auto operator=(
-      T) const {  // NOLINT: auto, so the error shows at the call
+  requires(!std::floating_point<T> && !std::is_same_v<std::remove_cvref_t<T>, param>) constexpr auto
+  operator=(T) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool ok = std::floating_point<T>;
     static_assert(detail::takes_a_floating_point_value<ok, detail::spelled_t<param>, T>,
                   "ctgrad: a parameter takes a floating-point value (float, double or long "
@@ -93,7 +93,8 @@ struct data {
     return data_binding<Name, T>{point};
   }
   template <class C>
-  requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>>) auto
+  requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>> &&
+           !std::is_same_v<std::remove_cvref_t<C>, data>) auto
   operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
     if constexpr (floats)
@@ -110,7 +111,8 @@ struct data {
   }
   template <class C>
   requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
-           !std::floating_point<std::remove_cvref_t<C>>) auto
+           !std::floating_point<std::remove_cvref_t<C>> &&
+           !std::is_same_v<std::remove_cvref_t<C>, data>) auto
   operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
     static_assert(

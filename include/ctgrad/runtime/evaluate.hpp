@@ -6,12 +6,14 @@
 /// Generic: nothing here names a specific operation.
 
 #include <array>
+#include <boost/hana/at.hpp>
 #include <boost/hana/flatten.hpp>
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
@@ -178,10 +180,14 @@ struct point_evaluator {
   }
 };
 
-// A constant factor +-2^k of a reduction's operand, as in mean(-2 * x * r), is applied once to
-// the reduction's result instead of at every point: sum(c * e_i) == c * sum(e_i) bit for bit
-// when c is a power of two (scaling by 2^k commutes with rounding, barring overflow and
-// underflow), and the loop saves one multiplication per point.
+// A constant factor c = -1 or +-2^k (k >= 1) of a reduction's operand, as in mean(-2 * x * r),
+// is applied once to the sum instead of at every point, saving a multiplication per point.
+// sum(c * e_i) == c * sum(e_i) bit for bit: negation is exact, and scaling by 2^k with k >= 1
+// commutes with rounding and cannot underflow. The two differ only where the term-by-term sum
+// overflows (there it gives inf or NaN; c * sum(e_i) may still be finite, and closer to the
+// exact sum). Fractions such as 1/2 are not taken out: scaling down can underflow, and summing
+// unscaled terms can overflow where the scaled ones do not. The factor is applied before
+// mean's division, and from +0, as the lanes start: c * (+0) would be -0 for c < 0.
 constexpr bool is_power_of_two(std::intmax_t v) noexcept {
   if (v < 0)
     v = -v;
@@ -190,8 +196,7 @@ constexpr bool is_power_of_two(std::intmax_t v) noexcept {
 template <class C>
 inline constexpr bool hoistable_factor_v = false;
 template <std::intmax_t N, std::intmax_t D>
-inline constexpr bool hoistable_factor_v<rational<N, D>> =
-    !(N == 1 && D == 1) && is_power_of_two(N) && is_power_of_two(D);
+inline constexpr bool hoistable_factor_v<rational<N, D>> = D == 1 && N != 1 && is_power_of_two(N);
 
 template <class R>
 using reduction_factor_t = typename split_constant<
@@ -245,7 +250,8 @@ constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums
   if constexpr (is_node_v<E>) {
     if constexpr (E::op::is_reduction) {
       if constexpr (hoistable_factor_v<reduction_factor_t<E>>)
-        return reduction_factor_t<E>::template as<T>() * E::op::finish(sums[Offset], ctx.points);
+        return E::op::finish(T(0) + reduction_factor_t<E>::template as<T>() * sums[Offset],
+                             ctx.points);
       else
         return E::op::finish(sums[Offset], ctx.points);
     } else
@@ -299,9 +305,9 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
       for (std::size_t k = 0; k < K; ++k) total += counts[k];
       return total;
     }()...};
-    const auto tied = std::forward_as_tuple(outputs...);
+    const auto tied = hana::make_tuple(std::addressof(outputs)...);
     return std::array<T, sizeof...(Es)>{
-        outer_value<offsets[K], T>(std::get<K>(tied), ctx, sums)...};
+        outer_value<offsets[K], T>(*hana::at_c<K>(tied), ctx, sums)...};
   }
   (std::index_sequence_for<Es...>{});
 }

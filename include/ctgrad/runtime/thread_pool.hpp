@@ -50,6 +50,10 @@ class thread_pool {
     for (auto& w : workers_) w.join();
   }
 
+  /// Held by an evaluation for its whole use of the pool, so that several threads may share one
+  /// pool: their evaluations then take turns.
+  [[nodiscard]] std::mutex& caller_mutex() noexcept { return caller_; }
+
   /// The number of threads that take part, the caller's included.
   [[nodiscard]] std::size_t size() const noexcept { return workers_.size() + 1; }
 
@@ -120,6 +124,7 @@ class thread_pool {
   }
 
   std::vector<std::thread> workers_;
+  std::mutex caller_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
@@ -144,6 +149,8 @@ struct pooled_summation {
     const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
     if (blocks <= 1 || pool.size() == 1)
       return sum_all<T, M>(terms, n);
+    // One caller at a time: the workers, the job and the scratch memory are the pool's.
+    const std::lock_guard one_caller(pool.caller_mutex());
     using sums = std::array<T, M>;
     auto* memory = static_cast<unsigned char*>(pool.scratch<sums>(blocks));
     pool.run(blocks, [&](std::size_t first, std::size_t last) {

@@ -37,11 +37,16 @@ namespace detail {
 template <class T, class... Bs>
 [[noreturn]] void throw_diverged(std::size_t epoch, T loss, T last_loss,
                                  const param_set<Bs...>& before) {
-  char buffer[128];
-  std::snprintf(buffer, sizeof buffer,
-                "ctgrad: training diverged at epoch %zu: the loss is %g (last finite loss %.9g); "
-                "last finite parameters:",
-                epoch, static_cast<double>(loss), static_cast<double>(last_loss));
+  char buffer[256];
+  if (epoch > 1)
+    std::snprintf(buffer, sizeof buffer,
+                  "ctgrad: training diverged at epoch %zu: the loss is %g (last finite loss %.9g); "
+                  "last finite parameters:",
+                  epoch, static_cast<double>(loss), static_cast<double>(last_loss));
+  else
+    std::snprintf(buffer, sizeof buffer,
+                  "ctgrad: training diverged at epoch 1: the loss is %g; the starting parameters:",
+                  static_cast<double>(loss));
   std::string message = buffer;
   auto add = [&](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
