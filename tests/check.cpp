@@ -46,7 +46,10 @@ struct wrong_cube_op : ctgrad::function_operation {
   static constexpr T apply(T u) noexcept {
     return u * u * u;
   }
-  static constexpr auto derive(auto u, auto du) noexcept { return 2_c * u * du; }
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto, auto u) noexcept {
+    return 2_c * u * a;
+  }
 };
 template <ctgrad::expression E>
 constexpr auto wrong_cube(E u) {

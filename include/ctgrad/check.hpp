@@ -4,6 +4,8 @@
 /// difference of the value, and a hand-written gradient against the symbolic one. A failed
 /// comparison names the factor by which the two differ.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -63,12 +65,20 @@ constexpr gradient_comparison as_fraction(bool agrees, double x) noexcept {
   return {agrees, p1, q1};
 }
 
-// The binding b, or a double binding of P to v when b binds P.
+// The binding b, or, when b binds P, a double binding of P with component k set to v.
 template <class P, class B>
-constexpr auto rebind(const B& b, [[maybe_unused]] double v) noexcept {
-  if constexpr (std::is_same_v<typename B::variable, P>)
-    return P{} = v;
-  else
+constexpr auto rebind(const B& b, [[maybe_unused]] std::size_t k, [[maybe_unused]] double v) noexcept {
+  if constexpr (std::is_same_v<typename B::variable, P>) {
+    using S = shape_of_t<P>;
+    if constexpr (S::rank == 0)
+      return P{} = v;
+    else {
+      std::array<double, S::size> values{};
+      for (std::size_t j = 0; j < S::size; ++j) values[j] = static_cast<double>(b.at(j));
+      values[k] = v;
+      return P{} = values;
+    }
+  } else
     return b;
 }
 
@@ -117,17 +127,23 @@ template <expression E, class... Ps, binding_argument... As>
   const auto exact = value_and_grad(loss, variables, args...).grad;
   const auto ctx = make_context(args...);
   auto agrees = [&]<class P>(P) {
-    // In double at least, with a step near the cube root of epsilon, where truncation and
-    // rounding errors balance (about 1e-10 relative for smooth functions).
-    const double at = static_cast<double>(ctx.template binding<P>().value);
-    const double step = 6e-6 * detail::larger(1.0, detail::abs(at));
-    auto loss_at = [&](double v) {
-      return hana::unpack(ctx.bindings, [&](const auto&... b) {
-        return static_cast<double>(evaluate(loss, detail::rebind<P>(b, v)...));
-      });
-    };
-    const double numeric = (loss_at(at + step) - loss_at(at - step)) / (2 * step);
-    return detail::close_enough(static_cast<double>(exact[P{}]), numeric, tol.value);
+    const auto exact_p = exact[P{}];
+    for (std::size_t k = 0; k < shape_of_t<P>::size; ++k) {
+      // In double at least, with a step near the cube root of epsilon, where truncation and
+      // rounding errors balance (about 1e-10 relative for smooth functions).
+      const double at = static_cast<double>(ctx.template binding<P>().at(k));
+      const double step = 6e-6 * detail::larger(1.0, detail::abs(at));
+      auto loss_at = [&](double v) {
+        return hana::unpack(ctx.bindings, [&](const auto&... b) {
+          return static_cast<double>(evaluate(loss, detail::rebind<P>(b, k, v)...));
+        });
+      };
+      const double numeric = (loss_at(at + step) - loss_at(at - step)) / (2 * step);
+      if (!detail::close_enough(static_cast<double>(detail::flat_at(exact_p, k)), numeric,
+                                tol.value))
+        return false;
+    }
+    return true;
   };
   return (agrees(Ps{}) && ...);
 }

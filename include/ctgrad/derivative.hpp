@@ -1,8 +1,9 @@
 #pragma once
 /// \file
 /// Symbolic differentiation at compile time: `d(e, p)` is a new expression type, built by the
-/// operations' own derivative rules and simplified as it is built. Nothing here names a specific
-/// operation.
+/// operations' own derivative rules (in reverse form: adjoints passed from the result down to
+/// the leaves) and simplified as it is built. For a vector or matrix parameter it is an
+/// expression of the parameter's shape. Nothing here names a specific operation.
 
 #include <cstddef>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include "expr/node.hpp"
 #include "expr/queries.hpp"
 #include "expr/variable.hpp"
+#include "ops/linear_algebra.hpp"
 
 namespace ctgrad {
 
@@ -43,17 +45,71 @@ inline constexpr std::size_t occurrences_v = (std::size_t{std::is_same_v<T, Ts>}
 template <class... Ts>
 inline constexpr bool distinct_v = ((occurrences_v<Ts, Ts...> == 1) && ...);
 
-template <class P, class E>
-constexpr auto derivative_of(const E& e) noexcept {
+// The adjoint `a` (d e' / d e for the expression e' being differentiated) reshaped to the shape
+// S of an operand: an operand that was broadcast from a scalar receives the sum of the adjoint's
+// components, and a scalar adjoint of a shaped operand (from component_sum) is spread over it.
+template <class S, class A>
+constexpr auto fit_shape(A a) noexcept {
+  using SA = shape_of_t<A>;
+  if constexpr (std::is_same_v<SA, S>)
+    return a;
+  else if constexpr (S::rank == 0)
+    return component_sum(a);
+  else if constexpr (SA::rank == 0)
+    return broadcast<S>(a);
+  else
+    static_assert(shapes_conform<false, SA, S>, "ctgrad: internal: an adjoint of the wrong shape");
+}
+
+template <class P, class E, class A>
+constexpr auto adjoint_of(const E& e, A a) noexcept;
+
+// Operand I's share of d/dP, given node e's adjoint a.
+template <class P, std::size_t I, class E, class A>
+constexpr auto operand_adjoint(const E& e, A a) noexcept {
+  using U = operand_type_t<I, E>;
+  if constexpr (!depends_on_v<U, P>)
+    return zero_t{};
+  else
+    return [&]<std::size_t... J>(std::index_sequence<J...>) {
+      return adjoint_of<P>(operand_of<I>(e),
+                           fit_shape<shape_of_t<U>>(
+                               E::op::template pullback<I>(a, e, operand_of<J>(e)...)));
+    }
+  (std::make_index_sequence<E::arity>{});
+}
+
+// d/dP of the expression whose adjoint at e is a: the reverse chain rule, walked from e down to
+// the leaves. A reduction starts afresh with adjoint 1 inside (its operand varies by data point,
+// a does not) and multiplies the result by a.
+template <class P, class E, class A>
+constexpr auto adjoint_of(const E& e, A a) noexcept {
   if constexpr (!depends_on_v<E, P>)
     return zero_t{};  // also prunes whole subtrees that do not mention P
   else if constexpr (std::is_same_v<E, P>)
-    return one_t{};
-  else
+    return a;
+  else if constexpr (E::op::is_reduction) {
+    if constexpr (shape_of_t<E>::rank == 0)
+      return a * E::op::make(adjoint_of<P>(operand_of<0>(e), one_t{}));
+    else {
+      static_assert(!has_reduction_v<A>,
+                    "ctgrad: the derivative of a vector-valued reduction whose result feeds "
+                    "another reduction is not supported");
+      return E::op::make(adjoint_of<P>(operand_of<0>(e), a));
+    }
+  } else
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return E::op::derive(operand_of<I>(e)..., derivative_of<P>(operand_of<I>(e))...);
+      return (zero_t{} + ... + operand_adjoint<P, I>(e, a));
     }
   (std::make_index_sequence<E::arity>{});
+}
+
+template <class P, class E>
+constexpr auto derivative_of(const E& e) noexcept {
+  static_assert(shape_of_t<E>::rank == 0,
+                "ctgrad: d(e, w) differentiates a scalar expression; take a component or a "
+                "component_sum of a vector first");
+  return adjoint_of<P>(e, one_t{});
 }
 
 }  // namespace detail

@@ -59,13 +59,16 @@ struct counted_exp_op : ctgrad::function_operation {
     ++calls;
     return std::exp(u);
   }
-  static constexpr auto derive(auto u, auto du) noexcept;
+  // the rule reuses the value from the forward pass, so exp runs once per point
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto) noexcept {
+    return a * out;
+  }
 };
 template <ctgrad::expression E>
 constexpr auto counted_exp(E u) {
   return ctgrad::make_node<counted_exp_op>(u);
 }
-constexpr auto counted_exp_op::derive(auto u, auto du) noexcept { return du * counted_exp(u); }
 }  // namespace
 
 TEST_CASE("a subexpression shared by the loss and its gradient is computed once per point") {

@@ -11,9 +11,9 @@
 #include "../expr/fixed_string.hpp"
 
 namespace ctgrad {
-template <fixed_string Name>
+template <fixed_string Name, std::size_t... Dims>
 struct param;
-template <fixed_string Name>
+template <fixed_string Name, std::size_t... Dims>
 struct data;
 }  // namespace ctgrad
 
@@ -34,12 +34,12 @@ template <fixed_string S, std::size_t... I>
 constexpr auto spell_param(std::index_sequence<I...>) -> param_named<S.chars[I]...>;
 template <fixed_string S, std::size_t... I>
 constexpr auto spell_data(std::index_sequence<I...>) -> data_named<S.chars[I]...>;
-template <fixed_string S>
-struct spelled<param<S>> {
+template <fixed_string S, std::size_t... Dims>
+struct spelled<param<S, Dims...>> {
   using type = decltype(spell_param<S>(std::make_index_sequence<S.size()>{}));
 };
-template <fixed_string S>
-struct spelled<data<S>> {
+template <fixed_string S, std::size_t... Dims>
+struct spelled<data<S, Dims...>> {
   using type = decltype(spell_data<S>(std::make_index_sequence<S.size()>{}));
 };
 
@@ -70,6 +70,11 @@ template <bool Ok, class Variable>
 inline constexpr bool is_a_data_binding = Ok;
 template <bool Ok, class... Columns>
 inline constexpr bool column_types_agree = Ok;
+
+template <bool Ok, class Variable, class Shape, class Value>
+inline constexpr bool parameter_length_matches = Ok;
+template <bool Ok, class Variable, class Shape, class Value>
+inline constexpr bool row_length_matches = Ok;
 
 /// A data column and its scalar type, for column_types_agree.
 template <class Name, class Scalar>

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "shape.hpp"
+
 namespace ctgrad {
 
 /// True for every ctgrad expression type (variables, constants and nodes).
@@ -63,6 +65,18 @@ struct nth_type<0, T, Ts...> {
 
 }  // namespace detail
 
+/// The shape of expression E: what its type declares (`shape_type`), or a scalar.
+template <class E, class = void>
+struct shape_of {
+  using type = scalar_shape;
+};
+template <class E>
+struct shape_of<E, std::void_t<typename E::shape_type>> {
+  using type = typename E::shape_type;
+};
+template <class E>
+using shape_of_t = typename shape_of<E>::type;
+
 /// An operation `Op` applied to operands `Args...`. Built by the operation's factory (which
 /// simplifies), never by hand.
 template <class Op, class... Args>
@@ -70,8 +84,16 @@ struct node : detail::slots<std::index_sequence_for<Args...>, Args...> {
   using ctgrad_expression_tag = void;
   using op = Op;
   static constexpr std::size_t arity = sizeof...(Args);
+  /// The shape of the value, decided by the operation from the operands' shapes.
+  using shape_type = typename Op::template result_shape<shape_of_t<Args>...>;
 
   using detail::slots<std::index_sequence_for<Args...>, Args...>::slots;
+
+  /// Component I of a vector-valued expression: `(W * x)[index_c<2>]`.
+  template <std::size_t I>
+  constexpr auto operator[](std::integral_constant<std::size_t, I>) const noexcept {
+    return component<I>(*this);
+  }
 };
 
 /// The type of operand I of node type N.

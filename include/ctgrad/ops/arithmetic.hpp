@@ -7,29 +7,35 @@
 /// chain, `c * a * b` meaning `((c * a) * b)`, and a factor of -1 is a unary minus on the whole.
 /// That is the form `2 * du * u` reaches for d(square(y - w * x)): `-2 * x * (y - w * x)`.
 
+#include <cstddef>
 #include <type_traits>
 
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
+#include "linear_algebra.hpp"
 #include "operation.hpp"
 
 namespace ctgrad {
 
 struct add_op : pointwise_operation {
+  static constexpr auto rebuild(auto u, auto v) noexcept { return u + v; }
   static constexpr std::string_view name = "+";
   static constexpr auto notation = print_notation::infix;
   static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::sum;
-  static constexpr bool associative = true;
   template <class T>
   static constexpr T apply(T u, T v) noexcept {
     return u + v;
   }
-  // d(u + v) = du + dv
-  static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du + dv; }
+  // d(u + v) = du + dv: both operands receive the adjoint as it is
+  template <std::size_t I>
+  static constexpr auto pullback(auto a, auto, auto, auto) noexcept {
+    return a;
+  }
 };
 
 struct sub_op : pointwise_operation {
+  static constexpr auto rebuild(auto u, auto v) noexcept { return u - v; }
   static constexpr std::string_view name = "-";
   static constexpr auto notation = print_notation::infix;
   static constexpr bool vectorizable = true;
@@ -39,26 +45,37 @@ struct sub_op : pointwise_operation {
     return u - v;
   }
   // d(u - v) = du - dv
-  static constexpr auto derive(auto, auto, auto du, auto dv) noexcept { return du - dv; }
+  template <std::size_t I>
+  static constexpr auto pullback(auto a, auto, auto, auto) noexcept {
+    if constexpr (I == 0)
+      return a;
+    else
+      return -a;
+  }
 };
 
 struct mul_op : pointwise_operation {
+  static constexpr auto rebuild(auto u, auto v) noexcept { return u * v; }
   static constexpr std::string_view name = "*";
   static constexpr auto notation = print_notation::infix;
   static constexpr bool vectorizable = true;
   static constexpr int precedence = print_precedence::product;
-  static constexpr bool associative = true;
   template <class T>
   static constexpr T apply(T u, T v) noexcept {
     return u * v;
   }
   // d(u * v) = du * v + u * dv
-  static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
-    return du * v + u * dv;
+  template <std::size_t I>
+  static constexpr auto pullback(auto a, auto, auto u, auto v) noexcept {
+    if constexpr (I == 0)
+      return v * a;
+    else
+      return u * a;
   }
 };
 
 struct div_op : pointwise_operation {
+  static constexpr auto rebuild(auto u, auto v) noexcept { return u / v; }
   static constexpr std::string_view name = "/";
   static constexpr auto notation = print_notation::infix;
   static constexpr bool vectorizable = true;
@@ -68,12 +85,17 @@ struct div_op : pointwise_operation {
     return u / v;
   }
   // d(u / v) = du / v - u * dv / (v * v)
-  static constexpr auto derive(auto u, auto v, auto du, auto dv) noexcept {
-    return du / v - u * dv / (v * v);
+  template <std::size_t I>
+  static constexpr auto pullback(auto a, auto, auto u, auto v) noexcept {
+    if constexpr (I == 0)
+      return a / v;
+    else
+      return -(u * a / (v * v));
   }
 };
 
 struct neg_op : pointwise_operation {
+  static constexpr auto rebuild(auto u) noexcept { return -u; }
   static constexpr std::string_view name = "-";
   static constexpr auto notation = print_notation::prefix;
   static constexpr bool vectorizable = true;
@@ -83,7 +105,10 @@ struct neg_op : pointwise_operation {
     return -u;
   }
   // d(-u) = -du
-  static constexpr auto derive(auto, auto du) noexcept { return -du; }
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto, auto) noexcept {
+    return -a;
+  }
 };
 
 namespace detail {
@@ -117,6 +142,11 @@ struct split_constant<node<mul_op, A, B>> {
                                   std::conditional_t<is_one_v<typename inner::rest>, B,
                                                      node<mul_op, typename inner::rest, B>>>>;
 };
+
+template <class E>
+inline constexpr bool is_reciprocal_v = false;
+template <class V>
+inline constexpr bool is_reciprocal_v<node<div_op, one_t, V>> = true;
 
 template <class E>
 inline constexpr bool has_constant_factor_v = !is_one_v<typename split_constant<E>::type::constant>;
@@ -190,7 +220,11 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator*(
   auto v = as_expression(v_);
   using A = decltype(u);
   using B = decltype(v);
-  if constexpr (is_rational_v<A> && is_rational_v<B>)
+  if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 1)
+    return matvec(u, v);  // a matrix times a vector is the matrix-vector product
+  else if constexpr (!std::is_void_v<
+                         decltype(detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>())> &&
+                     is_rational_v<A> && is_rational_v<B>)
     return detail::rational_mul<A, B>{};
   else if constexpr (is_zero_v<A> || is_zero_v<B>)
     return zero_t{};
@@ -198,6 +232,10 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator*(
     return v;
   else if constexpr (is_one_v<B>)
     return u;
+  else if constexpr (detail::is_reciprocal_v<B>)
+    return u / operand_of<1>(v);  // u * (1 / v) is u / v
+  else if constexpr (detail::is_reciprocal_v<A>)
+    return v / operand_of<1>(u);
   else if constexpr (!detail::has_constant_factor_v<A> && !detail::has_constant_factor_v<B>)
     return make_node<mul_op>(u, v);
   else {
@@ -226,6 +264,7 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator+(
   auto v = as_expression(v_);
   using A = decltype(u);
   using B = decltype(v);
+  detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();
   if constexpr (is_rational_v<A> && is_rational_v<B>)
     return detail::rational_add<A, B>{};
   else if constexpr (is_zero_v<A>)
@@ -250,6 +289,7 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(
   auto v = as_expression(v_);
   using A = decltype(u);
   using B = decltype(v);
+  detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();
   if constexpr (is_rational_v<A> && is_rational_v<B>)
     return detail::rational_add<A, detail::rational_neg<B>>{};
   else if constexpr (is_zero_v<B>)
@@ -272,6 +312,7 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator/(
   auto v = as_expression(v_);
   using A = decltype(u);
   using B = decltype(v);
+  detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();
   static_assert(!is_zero_v<B>, "ctgrad: division by the compile-time constant 0");
   if constexpr (is_rational_v<A> && is_rational_v<B>)
     return detail::rational_div<A, B>{};

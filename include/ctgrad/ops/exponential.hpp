@@ -19,7 +19,10 @@ struct exp_op : function_operation {
     return detail::exp(u);
   }
   // d exp(u) = du * exp(u)
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto) noexcept {
+    return a * out;
+  }
 };
 
 struct log_op : function_operation {
@@ -29,7 +32,10 @@ struct log_op : function_operation {
     return detail::log(u);
   }
   // d log(u) = du / u
-  static constexpr auto derive(auto u, auto du) noexcept { return du / u; }
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto, auto u) noexcept {
+    return a / u;
+  }
 };
 
 /// e to the power u; exp(0) is 1.
@@ -48,7 +54,5 @@ template <expression E>
   else
     return make_node<log_op>(u);
 }
-
-constexpr auto exp_op::derive(auto u, auto du) noexcept { return du * exp(u); }
 
 }  // namespace ctgrad

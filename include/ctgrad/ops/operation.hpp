@@ -5,19 +5,27 @@
 ///   is_reduction     false for point-wise operations, true for `mean` and `sum`
 ///   name, notation   how the printer writes it (`+` infix, `-` prefix, `exp(...)` function)
 ///   precedence       for minimal parentheses (higher binds tighter)
-///   apply(T...)      the value rule, on numbers of the evaluation type
-///   derive(u..., du...)  the derivative rule: the operands, then their derivatives
+///   result_shape<S...>  the shape of the value from the operands' shapes
+///   apply(T...)      the value rule of an element-wise operation, on numbers (or packets) of the
+///                    evaluation type; an operation that is not element-wise (`dot`, `W * x`)
+///                    has `compute<S...>(values...)` on whole shaped values instead
+///   pullback<I>(a, out, u...)  the derivative rule, in reverse form: given the adjoint `a` of
+///                    the result (d loss / d out), the result `out` and the operands, the
+///                    contribution to operand I's adjoint. Written with ctgrad's operators, it
+///                    serves twice: on expressions, for the symbolic `d(e, w)`; on placeholder
+///                    leaves that the reverse sweep binds to numbers, for gradients at run time.
 
 #include <string_view>
 #include <type_traits>
 
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
+#include "../expr/shape.hpp"
 
 namespace ctgrad {
 
 /// How an operation is written when printed.
-enum class print_notation { infix, prefix, function };
+enum class print_notation { infix, prefix, function, subscript };
 
 /// Printing precedence levels, loosest first.
 namespace print_precedence {
@@ -30,11 +38,16 @@ inline constexpr int atom = 4;     // names, numbers, f(a)
 /// The defaults of a point-wise operation; tags derive from it and set what differs.
 struct pointwise_operation {
   static constexpr bool is_reduction = false;
+  // True when the operation applies its scalar rule component by component (broadcasting a
+  // scalar operand); false for operations on whole vectors and matrices, which have compute().
+  static constexpr bool elementwise = true;
   // True when apply() is written with + - * / and unary minus only, so it also computes on
-  // packets of data points (runtime/reduce.hpp); otherwise packets are evaluated lane by lane.
+  // packets of data points (runtime/reduce.hpp); otherwise packets are evaluated lane by lane,
+  // or by the tag's own `apply_packet` when it has one.
   static constexpr bool vectorizable = false;
-  static constexpr bool associative = false;
   static constexpr bool defined_on_empty = true;
+  template <class... Ss>
+  using result_shape = broadcast_t<Ss...>;
 };
 
 /// The defaults of a one-argument function such as exp or sin, printed `name(u)`. A tag may add
@@ -56,6 +69,15 @@ constexpr auto make_function(E u) noexcept {
   } else {
     return make_node<Op>(u);
   }
+}
+/// Op applied to the operands through its simplifying factory (`Op::rebuild`) where it has one,
+/// as a plain node otherwise.
+template <class Op, class... Es>
+constexpr auto rebuild(Es... es) noexcept {
+  if constexpr (requires { Op::rebuild(es...); })
+    return Op::rebuild(es...);
+  else
+    return make_node<Op>(es...);
 }
 }  // namespace detail
 

@@ -51,6 +51,7 @@ struct pow_op : pointwise_operation {
   static constexpr int precedence = print_precedence::atom;
   static constexpr std::intmax_t exponent = N;
   static constexpr bool vectorizable = N > 0;  // 1 / u needs a scalar 1
+  static constexpr auto rebuild(auto u) noexcept;
 
   // By repeated squaring, a fixed sequence of multiplications for each N, unrolled at compile
   // time: deterministic, and pow<2>(u) is exactly u * u (as PyTorch's `u ** 2` computes it).
@@ -77,7 +78,8 @@ struct pow_op : pointwise_operation {
 
  public:
   // d pow<N>(u) = N * du * pow<N - 1>(u)
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 namespace detail {
@@ -121,7 +123,8 @@ struct sqrt_op : function_operation {
     return detail::sqrt(u);
   }
   // d sqrt(u) = du / (2 * sqrt(u))
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 /// The square root of u; sqrt(0) is 0 and sqrt(1) is 1.
@@ -134,11 +137,20 @@ template <expression E>
     return make_node<sqrt_op>(u);
 }
 
-constexpr auto sqrt_op::derive(auto u, auto du) noexcept { return du / (constant<2> * sqrt(u)); }
+template <std::size_t>
+constexpr auto sqrt_op::pullback(auto a, auto out, auto) noexcept {
+  return a / (constant<2> * out);
+}
 
 template <std::intmax_t N>
-constexpr auto pow_op<N>::derive(auto u, auto du) noexcept {
-  return constant<N> * du * pow<N - 1>(u);
+constexpr auto pow_op<N>::rebuild(auto u) noexcept {
+  return pow<N>(u);
+}
+
+template <std::intmax_t N>
+template <std::size_t>
+constexpr auto pow_op<N>::pullback(auto a, auto, auto u) noexcept {
+  return constant<N> * a * pow<N - 1>(u);
 }
 
 }  // namespace ctgrad

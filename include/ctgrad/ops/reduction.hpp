@@ -26,7 +26,6 @@ constexpr auto make_mean(E e) noexcept;
 /// The sum of u over the data points.
 struct sum_op {
   static constexpr bool is_reduction = true;
-  static constexpr bool associative = false;
   static constexpr bool defined_on_empty = true;  // the sum of no terms is 0
   static constexpr std::string_view name = "sum";
   static constexpr auto notation = print_notation::function;
@@ -35,14 +34,15 @@ struct sum_op {
   static constexpr T finish(T total, std::size_t) noexcept {
     return total;
   }
-  // d sum(u) = sum(du)
-  static constexpr auto derive(auto, auto du) noexcept { return detail::make_sum(du); }
+  template <class S>
+  using result_shape = S;
+  // d sum(u) = sum(du): the derivative is the same reduction of the operand's derivative
+  static constexpr auto make(auto e) noexcept { return detail::make_sum(e); }
 };
 
 /// The mean of u over the data points: the sum divided by N.
 struct mean_op {
   static constexpr bool is_reduction = true;
-  static constexpr bool associative = false;
   static constexpr bool defined_on_empty = false;  // 0 / 0: an error, not a NaN
   static constexpr std::string_view name = "mean";
   static constexpr auto notation = print_notation::function;
@@ -51,8 +51,10 @@ struct mean_op {
   static constexpr T finish(T total, std::size_t n) noexcept {
     return total / static_cast<T>(n);
   }
+  template <class S>
+  using result_shape = S;
   // d mean(u) = mean(du)
-  static constexpr auto derive(auto, auto du) noexcept { return detail::make_mean(du); }
+  static constexpr auto make(auto e) noexcept { return detail::make_mean(e); }
 };
 
 namespace detail {

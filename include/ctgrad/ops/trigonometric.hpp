@@ -20,7 +20,8 @@ struct sin_op : function_operation {
     return detail::sin(u);
   }
   // d sin(u) = du * cos(u)
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 struct cos_op : function_operation {
@@ -31,7 +32,8 @@ struct cos_op : function_operation {
     return detail::cos(u);
   }
   // d cos(u) = -(du * sin(u))
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 struct tan_op : function_operation {
@@ -42,7 +44,8 @@ struct tan_op : function_operation {
     return detail::tan(u);
   }
   // d tan(u) = du / square(cos(u))
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 struct tanh_op : function_operation {
@@ -53,7 +56,8 @@ struct tanh_op : function_operation {
     return detail::tanh(u);
   }
   // d tanh(u) = du * (1 - square(tanh(u)))
-  static constexpr auto derive(auto u, auto du) noexcept;
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
 /// The sine of u (radians); sin(0) is 0.
@@ -80,11 +84,21 @@ template <expression E>
   return detail::make_function<tanh_op>(u);
 }
 
-constexpr auto sin_op::derive(auto u, auto du) noexcept { return du * cos(u); }
-constexpr auto cos_op::derive(auto u, auto du) noexcept { return -(du * sin(u)); }
-constexpr auto tan_op::derive(auto u, auto du) noexcept { return du / square(cos(u)); }
-constexpr auto tanh_op::derive(auto u, auto du) noexcept {
-  return du * (constant<1> - square(tanh(u)));
+template <std::size_t>
+constexpr auto sin_op::pullback(auto a, auto, auto u) noexcept {
+  return a * cos(u);
+}
+template <std::size_t>
+constexpr auto cos_op::pullback(auto a, auto, auto u) noexcept {
+  return -(a * sin(u));
+}
+template <std::size_t>
+constexpr auto tan_op::pullback(auto a, auto, auto u) noexcept {
+  return a / square(cos(u));
+}
+template <std::size_t>
+constexpr auto tanh_op::pullback(auto a, auto out, auto) noexcept {
+  return a * (constant<1> - square(out));
 }
 
 }  // namespace ctgrad

@@ -18,23 +18,42 @@
 
 #include "../detail/diagnostics.hpp"
 #include "../expr/fixed_string.hpp"
+#include "../expr/shape.hpp"
 #include "../expr/variable.hpp"
+#include "data_views.hpp"
 
 namespace ctgrad {
 
 namespace hana = boost::hana;
 
-/// A value bound to the parameter `Name`; made by `param<Name>::operator=`.
-template <fixed_string Name, class Value>
+namespace detail {
+template <class V>
+struct scalar_of {
+  using type = V;
+};
+template <class V, std::size_t N>
+struct scalar_of<std::array<V, N>> : scalar_of<V> {};
+}  // namespace detail
+
+/// A value bound to a parameter; made by `param<...>::operator=`. `value` is the parameter's
+/// value in the user's shape (a number, a std::array, or a nested std::array for a matrix).
+template <class Variable, class Value>
 struct param_binding {
-  using variable = param<Name>;
-  using value_type = Value;
+  using variable = Variable;
+  using value_type = typename detail::scalar_of<Value>::type;
   static constexpr bool is_column = false;
   Value value;
+
+  /// Component k of the value, row-major.
+  [[nodiscard]] constexpr value_type at(std::size_t k) const noexcept {
+    return detail::flat_at(value, k);
+  }
 };
 
-/// A data column (a span or an owned std::array) or a single data point bound to `Name`.
-template <fixed_string Name, class Storage>
+/// Data bound to a data variable: a column (a span or an owned std::array) or a single point
+/// for a scalar variable; a row-major or feature-major view, or a single point (std::array),
+/// for data rows.
+template <class Variable, class Storage>
 struct data_binding;
 
 namespace detail {
@@ -46,36 +65,57 @@ template <std::floating_point T>
 struct element_type<T> {
   using type = T;
 };
+template <class T, std::size_t N>
+struct element_type<row_view<T, N>> {
+  using type = T;
+};
+template <class T, std::size_t N>
+struct element_type<column_view<T, N>> {
+  using type = T;
+};
 }  // namespace detail
 
-template <fixed_string Name, class Storage>
+template <class Variable, class Storage>
 struct data_binding {
-  using variable = data<Name>;
-  static constexpr bool is_column = !std::is_floating_point_v<Storage>;
+  using variable = Variable;
+  /// True when the binding holds one value per data point (false for a single point).
+  static constexpr bool is_column =
+      !std::is_floating_point_v<Storage> && !(shape_of_t<Variable>::rank > 0 &&
+                                              detail::is_std_array_v<Storage>);
   using value_type = typename detail::element_type<Storage>::type;
   Storage storage;
 
   [[nodiscard]] constexpr std::size_t size() const noexcept {
-    if constexpr (is_column)
-      return storage.size();
-    else
+    if constexpr (!is_column)
       return 1;
+    else if constexpr (is_row_data_view_v<Storage>)
+      return storage.points;
+    else
+      return storage.size();
   }
-  /// Point i of the column (the point itself when a single point is bound).
+  /// Point i of a column (the point itself when a single point is bound).
   [[nodiscard]] constexpr value_type at([[maybe_unused]] std::size_t i) const noexcept {
     if constexpr (is_column)
       return storage[i];
     else
       return storage;
   }
+  /// Feature j of point i, for data rows.
+  [[nodiscard]] constexpr value_type at([[maybe_unused]] std::size_t i,
+                                        std::size_t j) const noexcept {
+    if constexpr (is_column)
+      return storage.at(i, j);
+    else
+      return storage[j];
+  }
 };
 
 template <class B>
 inline constexpr bool is_binding_v = false;
-template <fixed_string Name, class V>
-inline constexpr bool is_binding_v<param_binding<Name, V>> = true;
-template <fixed_string Name, class S>
-inline constexpr bool is_binding_v<data_binding<Name, S>> = true;
+template <class Variable, class V>
+inline constexpr bool is_binding_v<param_binding<Variable, V>> = true;
+template <class Variable, class S>
+inline constexpr bool is_binding_v<data_binding<Variable, S>> = true;
 
 namespace detail {
 
@@ -183,22 +223,22 @@ struct param_set {
       "in the condition above)");
   hana::tuple<Bs...> bindings;
 
-  template <fixed_string Name>
-  [[nodiscard]] constexpr auto& operator[](param<Name>) noexcept {
-    return hana::at_c<index<Name>()>(bindings).value;
+  template <fixed_string Name, std::size_t... Dims>
+  [[nodiscard]] constexpr auto& operator[](param<Name, Dims...>) noexcept {
+    return hana::at_c<index<param<Name, Dims...>>()>(bindings).value;
   }
-  template <fixed_string Name>
-  [[nodiscard]] constexpr const auto& operator[](param<Name>) const noexcept {
-    return hana::at_c<index<Name>()>(bindings).value;
+  template <fixed_string Name, std::size_t... Dims>
+  [[nodiscard]] constexpr const auto& operator[](param<Name, Dims...>) const noexcept {
+    return hana::at_c<index<param<Name, Dims...>>()>(bindings).value;
   }
   static constexpr std::size_t size() noexcept { return sizeof...(Bs); }
 
  private:
-  template <fixed_string Name>
+  template <class P>
   static consteval std::size_t index() noexcept {
-    constexpr std::size_t i = detail::binding_index<param<Name>, Bs...>();
+    constexpr std::size_t i = detail::binding_index<P, Bs...>();
     static_assert(
-        detail::in_this_set<(i < sizeof...(Bs)), detail::spelled_t<param<Name>>>,
+        detail::in_this_set<(i < sizeof...(Bs)), detail::spelled_t<P>>,
         "ctgrad: this parameter set has no such parameter (named in the condition above)");
     return i;
   }

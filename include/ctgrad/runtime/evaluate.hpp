@@ -24,20 +24,24 @@
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
 #include "../expr/variable.hpp"
+#include "../expr/shape.hpp"
 #include "../ops/arithmetic.hpp"
 #include "context.hpp"
 #include "reduce.hpp"
+#include "values.hpp"
 
 namespace ctgrad {
 
 namespace detail {
 
+// The number of sums the reductions of E need: one per component of each reduction's value.
 template <class E>
 struct reduction_count : std::integral_constant<std::size_t, 0> {};
 template <class Op, class... Args>
 struct reduction_count<node<Op, Args...>>
-    : std::integral_constant<std::size_t,
-                             Op::is_reduction ? 1 : (reduction_count<Args>::value + ... + 0)> {};
+    : std::integral_constant<std::size_t, Op::is_reduction
+                                              ? shape_of_t<node<Op, Args...>>::size
+                                              : (reduction_count<Args>::value + ... + 0)> {};
 
 // The number of reductions in the operands of E before operand I: where operand I's own
 // reductions start in the flat list.
@@ -53,22 +57,48 @@ struct reductions_before<node<Op, Args...>, I> {
   }();
 };
 
-// The value of a leaf at point i (data columns give their i-th point).
-template <class T, class E, class Ctx>
-constexpr T leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i) noexcept {
-  if constexpr (is_param_v<E>)
-    return static_cast<T>(ctx.template binding<E>().value);
-  else if constexpr (is_data_v<E>)
-    return static_cast<T>(ctx.template binding<E>().at(i));
-  else if constexpr (is_rational_v<E>)
-    return E::template as<T>();
+// The value of a leaf at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>):
+// data give their points' values, everything else is the same at every point.
+template <class V, class T, class E, class Ctx>
+constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i) noexcept {
+  using S = shape_of_t<E>;
+  if constexpr (is_param_v<E>) {
+    const auto& b = ctx.template binding<E>();
+    if constexpr (S::rank == 0)
+      return splat<V>(static_cast<T>(b.value));
+    else {
+      value_t<V, S> r;
+      for (std::size_t k = 0; k < S::size; ++k) r[k] = splat<V>(static_cast<T>(b.at(k)));
+      return r;
+    }
+  } else if constexpr (is_data_v<E>) {
+    const auto& b = ctx.template binding<E>();
+    using B = std::remove_cvref_t<decltype(b)>;
+    if constexpr (S::rank == 0) {
+      if constexpr (std::is_same_v<V, T> || !B::is_column)
+        return splat<V>(static_cast<T>(b.at(i)));
+      else
+        return V::load(b.storage.data() + i);
+    } else {
+      value_t<V, S> r;
+      for (std::size_t j = 0; j < S::size; ++j) {
+        if constexpr (std::is_same_v<V, T> || !B::is_column)
+          r[j] = splat<V>(static_cast<T>(b.at(i, j)));
+        else
+          r[j] = V::template load_strided<decltype(b.storage)::point_stride>(
+              b.storage.feature(j) + i * decltype(b.storage)::point_stride);
+      }
+      return r;
+    }
+  } else if constexpr (is_rational_v<E>)
+    return splat<V>(E::template as<T>());
   else if constexpr (is_scalar_v<E>)
-    return static_cast<T>(e.value);
+    return splat<V>(static_cast<T>(e.value));
   else if constexpr (std::is_same_v<E, data_size>) {
     static_assert(Ctx::has_columns,
                   "ctgrad: the expression uses the number of data points (from the derivative of "
                   "a sum), but no data column is bound");
-    return static_cast<T>(ctx.points);
+    return splat<V>(static_cast<T>(ctx.points));
   } else
     static_assert(is_param_v<E>, "ctgrad: not an expression leaf");
 }
@@ -90,12 +120,19 @@ template <class Op, class... Args>
 inline constexpr bool shared_node_v<node<Op, Args...>> =
     !Op::is_reduction && std::is_empty_v<node<Op, Args...>>;
 
+// Membership through base classes rather than a fold over the list: a fold expression of more
+// than 256 terms exceeds clang's default nesting limit, and networks have more distinct nodes.
+template <class T>
+struct type_tag {};
+template <class... Ts>
+struct type_set : type_tag<Ts>... {};
+
 template <class List, class E>
 struct append_unique;
 template <class... Ts, class E>
 struct append_unique<type_list<Ts...>, E> {
-  using type =
-      std::conditional_t<(std::is_same_v<Ts, E> || ...), type_list<Ts...>, type_list<Ts..., E>>;
+  using type = std::conditional_t<std::is_base_of_v<type_tag<E>, type_set<Ts...>>,
+                                  type_list<Ts...>, type_list<Ts..., E>>;
 };
 
 // The shared nodes of one expression, appended to List (leaves add nothing).
@@ -130,51 +167,39 @@ consteval std::size_t index_in(type_list<Ts...>) noexcept {
 // The values at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>), of
 // the shared nodes in `Shared`, and of any expression built from them.
 template <class V, class T, class Ctx, class Shared>
-struct point_evaluator {
+struct point_evaluator;
+template <class V, class T, class Ctx, class... Es>
+struct point_evaluator<V, T, Ctx, type_list<Es...>> {
+  using Shared = type_list<Es...>;
   const Ctx& ctx;
   std::size_t i;
-  std::array<V, Shared::size> slots;  // each written before it is read
+  std::tuple<value_t<V, shape_of_t<Es>>...> slots;  // each written before it is read
 
   constexpr point_evaluator(const Ctx& c, std::size_t point) noexcept : ctx(c), i(point) {
-    [&]<class... Es>(type_list<Es...>) {
-      std::size_t k = 0;
-      ((slots[k++] = compute(Es{})), ...);  // in list order: children before parents
-    }(Shared{});
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      // In list order, children before parents; an array initializer, not a fold expression,
+      // so that any number of slots compiles.
+      [[maybe_unused]] const int in_order[] = {(std::get<K>(slots) = compute(Es{}), 0)..., 0};
+    }(std::index_sequence_for<Es...>{});
   }
 
   template <class E>
-  constexpr V value(const E& e) const noexcept {
+  constexpr auto value(const E& e) const noexcept {
     if constexpr (shared_node_v<E>)
-      return slots[index_in<E>(Shared{})];
+      return std::get<index_in<E>(Shared{})>(slots);
     else if constexpr (is_node_v<E>)
       return compute(e);
-    else if constexpr (std::is_same_v<V, T>)
-      return leaf_value<T>(e, ctx, i);
-    else if constexpr (is_data_v<E>) {
-      const auto& b = ctx.template binding<E>();
-      if constexpr (std::remove_cvref_t<decltype(b)>::is_column)
-        return V::load(b.storage.data() + i);
-      else
-        return V::broadcast(static_cast<T>(b.storage));
-    } else {
-      return V::broadcast(leaf_value<T>(e, ctx, i));
-    }
+    else
+      return leaf_value<V, T>(e, ctx, i);
   }
 
  private:
   template <class E>
-  constexpr V compute(const E& e) const noexcept {
+  constexpr auto compute(const E& e) const noexcept {
     static_assert(!E::op::is_reduction, "ctgrad: a reduction inside a reduction is not supported");
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      if constexpr (std::is_same_v<V, T> || E::op::vectorizable) {
-        return E::op::apply(value(operand_of<I>(e))...);
-      } else {  // a packet, lane by lane with the operation's scalar rule
-        const V operands[] = {value(operand_of<I>(e))...};
-        V result;
-        for (std::size_t k = 0; k < V::width; ++k)
-          result.set_lane(k, E::op::apply(operands[I].lane(k)...));
-        return result;
-      }
+      return apply_op<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
+          value(operand_of<I>(e))...);
     }
     (std::make_index_sequence<E::arity>{});
   }
@@ -222,7 +247,18 @@ struct reduction_terms {
     return hana::unpack(reductions, [&](const auto&... r) {
       using shared = typename shared_nodes<type_list<>, decltype(reduction_term(r))...>::type;
       const point_evaluator<V, T, Ctx, shared> at_point(ctx, i);
-      return std::array<V, sizeof...(r)>{at_point.value(reduction_term(r))...};
+      constexpr std::size_t M = (shape_of_t<std::remove_cvref_t<decltype(r)>>::size + ... + 0);
+      std::array<V, M> out;
+      std::size_t k = 0;
+      auto put = [&](const auto& x) {
+        using X = std::remove_cvref_t<decltype(x)>;
+        if constexpr (is_shaped_value_v<X>)
+          for (const auto& c : x) out[k++] = c;
+        else
+          out[k++] = x;
+      };
+      [[maybe_unused]] const int in_order[] = {(put(at_point.value(reduction_term(r))), 0)..., 0};
+      return out;
     });
   }
   constexpr auto at(std::size_t i) const noexcept { return terms_at<T>(i); }
@@ -246,18 +282,26 @@ constexpr auto collect_reductions(const E& e) noexcept {
 // The value of an expression outside reductions, given the sums of its reductions starting at
 // index Offset of `sums`.
 template <std::size_t Offset, class T, class E, class Ctx, std::size_t M>
-constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums) noexcept {
+constexpr auto outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums) noexcept {
   if constexpr (is_node_v<E>) {
     if constexpr (E::op::is_reduction) {
-      if constexpr (hoistable_factor_v<reduction_factor_t<E>>)
-        return E::op::finish(T(0) + reduction_factor_t<E>::template as<T>() * sums[Offset],
-                             ctx.points);
-      else
-        return E::op::finish(sums[Offset], ctx.points);
+      using S = shape_of_t<E>;
+      value_t<T, S> r{};
+      for (std::size_t k = 0; k < S::size; ++k) {
+        T total = sums[Offset + k];
+        if constexpr (hoistable_factor_v<reduction_factor_t<E>>)
+          total = T(0) + reduction_factor_t<E>::template as<T>() * total;
+        if constexpr (S::rank == 0)
+          r = E::op::finish(total, ctx.points);
+        else
+          r[k] = E::op::finish(total, ctx.points);
+      }
+      return r;
     } else
       return [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return E::op::apply(outer_value<Offset + reductions_before<E, I>::value, T>(
-            operand_of<I>(e), ctx, sums)...);
+        return apply_op<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
+            outer_value<Offset + reductions_before<E, I>::value, T>(operand_of<I>(e), ctx,
+                                                                     sums)...);
       }
     (std::make_index_sequence<E::arity>{});
   } else {
@@ -267,7 +311,20 @@ constexpr T outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& sums
                     "ctgrad: a data column (named in the condition above) is used outside "
                     "mean()/sum(); wrap the expression in a reduction, or bind a single point");
     }
-    return leaf_value<T>(e, ctx, 0);
+    return leaf_value<T, T>(e, ctx, 0);
+  }
+}
+
+// A flat value in the user's shape: a number, a std::array, or a nested one for a matrix.
+template <class S, class X>
+constexpr auto to_user_shape(const X& x) noexcept {
+  if constexpr (S::rank < 2)
+    return x;
+  else {
+    using T = typename X::value_type;
+    shaped_value_t<T, S> r{};
+    for (std::size_t k = 0; k < S::size; ++k) flat_at(r, k) = x[k];
+    return r;
   }
 }
 
@@ -306,8 +363,7 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
       return total;
     }()...};
     const auto tied = hana::make_tuple(std::addressof(outputs)...);
-    return std::array<T, sizeof...(Es)>{
-        outer_value<offsets[K], T>(*hana::at_c<K>(tied), ctx, sums)...};
+    return std::tuple{outer_value<offsets[K], T>(*hana::at_c<K>(tied), ctx, sums)...};
   }
   (std::index_sequence_for<Es...>{});
 }
@@ -316,10 +372,12 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
 
 /// The value of an expression for the given bindings: `evaluate(loss, w = 0.5f, x = X, y = Y)`.
 /// The result type is the evaluation type (float for float data and parameters).
+/// A vector or matrix expression gives a std::array (nested for a matrix), as parameters take.
 template <expression E, binding_argument... As>
 [[nodiscard]] constexpr auto evaluate(const E& e, const As&... args) {
   const auto ctx = make_context(args...);
-  return detail::evaluate_outputs(ctx, detail::sequential_summation{}, e)[0];
+  return detail::to_user_shape<shape_of_t<E>>(
+      std::get<0>(detail::evaluate_outputs(ctx, detail::sequential_summation{}, e)));
 }
 
 }  // namespace ctgrad

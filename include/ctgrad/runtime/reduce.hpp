@@ -29,15 +29,27 @@ namespace detail {
 
 constexpr std::size_t smaller(std::size_t a, std::size_t b) noexcept { return a < b ? a : b; }
 
-/// `width` consecutive points' values of T, one per SIMD lane (16 floats or 8 doubles: 64
-/// bytes), computed with the same IEEE operations as the scalar code, lane by lane. A portable
-/// SIMD register (GNU vector extension, understood by g++ and clang) that -O2 maps to SSE, AVX
-/// or AVX-512 without -ffast-math. A chunk of reduction_lanes points is one or more packets.
+/// The size in bytes of the target's widest vector register, which a packet fills: AVX-512
+/// 64, AVX 32, else (SSE2, and any other target) 16. The summation order does not depend on it:
+/// a chunk of reduction_lanes points is always 16 lanes, one or more packets.
+#if defined(__AVX512F__)
+inline constexpr std::size_t packet_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr std::size_t packet_bytes = 32;
+#else
+inline constexpr std::size_t packet_bytes = 16;
+#endif
+
+/// `width` consecutive points' values of T, one per SIMD lane (a register of the target's width,
+/// packet_bytes), computed with the same IEEE operations as the scalar code, lane by lane. A
+/// portable SIMD register (GNU vector extension, understood by g++ and clang) that -O2 maps to
+/// SSE, AVX or AVX-512 without -ffast-math. Sized to the target: a vector wider than the
+/// target's registers is split by the compiler into halves that go through the stack.
 template <class T>
 struct packet {
-  static constexpr std::size_t width = 64 / sizeof(T);
+  static constexpr std::size_t width = packet_bytes / sizeof(T);
   // Alignment 16 keeps the type's calling convention the same with or without AVX enabled.
-  typedef T lanes_type __attribute__((vector_size(64), aligned(16)));
+  typedef T lanes_type __attribute__((vector_size(packet_bytes), aligned(16)));
   lanes_type v;
 
   [[nodiscard]] T lane(std::size_t k) const noexcept { return v[k]; }
@@ -50,6 +62,17 @@ struct packet {
     packet r;
     for (std::size_t k = 0; k < width; ++k) r.v[k] = static_cast<T>(from[k]);
     return r;
+  }
+  /// Lanes from[0], from[Stride], from[2 * Stride], ...: a row-major feature.
+  template <std::size_t Stride, class U>
+  static packet load_strided(const U* from) noexcept {
+    if constexpr (Stride == 1)
+      return load(from);
+    else {
+      packet r;
+      for (std::size_t k = 0; k < width; ++k) r.v[k] = static_cast<T>(from[k * Stride]);
+      return r;
+    }
   }
   friend packet operator+(packet a, packet b) noexcept { return {a.v + b.v}; }
   friend packet operator-(packet a, packet b) noexcept { return {a.v - b.v}; }

@@ -1,9 +1,11 @@
 #pragma once
 /// \file
 /// Plain stochastic gradient descent, with PyTorch's update: p = p - lr * g, in the parameter's
-/// own type.
+/// own type, for every component of vector and matrix parameters.
 
 #include <concepts>
+#include <cstddef>
+#include <type_traits>
 
 #include "bindings.hpp"
 
@@ -24,9 +26,13 @@ struct sgd {
   template <class P, class PS, class G>
   constexpr void update(PS& params, const G& grad) const noexcept {
     auto& value = params[P{}];
-    using V = std::remove_reference_t<decltype(value)>;
+    const auto g = grad[P{}];
+    using V = std::remove_cvref_t<decltype(detail::flat_at(value, 0))>;
     // lr is rounded to the parameter's type first, as PyTorch does for a float tensor.
-    value = value - static_cast<V>(learning_rate) * static_cast<V>(grad[P{}]);
+    for (std::size_t k = 0; k < shape_of_t<P>::size; ++k) {
+      auto& c = detail::flat_at(value, k);
+      c = c - static_cast<V>(learning_rate) * static_cast<V>(detail::flat_at(g, k));
+    }
   }
 };
 

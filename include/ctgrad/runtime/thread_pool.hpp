@@ -176,7 +176,8 @@ struct pooled_summation {
 template <expression E, binding_argument... As>
 [[nodiscard]] auto evaluate(thread_pool& pool, const E& e, const As&... args) {
   const auto ctx = make_context(args...);
-  return detail::evaluate_outputs(ctx, detail::pooled_summation{pool}, e)[0];
+  return detail::to_user_shape<shape_of_t<E>>(
+      std::get<0>(detail::evaluate_outputs(ctx, detail::pooled_summation{pool}, e)));
 }
 
 /// `value_and_grad` on a thread pool: the same values, bit for bit, as on one thread.

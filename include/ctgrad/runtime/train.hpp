@@ -50,9 +50,19 @@ template <class T, class... Bs>
   std::string message = buffer;
   auto add = [&](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
-    std::snprintf(buffer, sizeof buffer, " %s = %.9g",
-                  std::string(B::variable::name.view()).c_str(), static_cast<double>(b.value));
-    message += buffer;
+    using S = shape_of_t<typename B::variable>;
+    message += " ";
+    message.append(B::variable::name.view());
+    message += S::rank == 0 ? " =" : " = [";
+    // A long vector is shown by its first components: the message is for a person.
+    constexpr std::size_t shown = S::size < 8 ? S::size : 8;
+    for (std::size_t k = 0; k < shown; ++k) {
+      std::snprintf(buffer, sizeof buffer, k == 0 ? " %.9g" : ", %.9g",
+                    static_cast<double>(b.at(k)));
+      message += buffer;
+    }
+    if constexpr (S::rank > 0)
+      message += S::size > shown ? ", ...]" : "]";
   };
   hana::unpack(before.bindings, [&](const auto&... b) { (add(b), ...); });
   message += ". Try a smaller learning rate.";
@@ -80,8 +90,13 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
     const auto before = params;
     optimizer.step(params, grad);
     bool ok = is_finite(value);
-    hana::unpack(params.bindings,
-                 [&](const auto&... b) { ok = ok && (is_finite(b.value) && ...); });
+    auto finite = [](const auto& b) {
+      for (std::size_t k = 0; k < shape_of_t<typename std::remove_cvref_t<decltype(b)>::variable>::size; ++k)
+        if (!is_finite(b.at(k)))
+          return false;
+      return true;
+    };
+    hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (finite(b) && ...); });
     if (!ok) {
       params = before;
       throw_diverged(epoch, value, last, before);

@@ -42,10 +42,20 @@ template <class... Bs>
 data_set<Bs...> validate(const data_set<Bs...>& data) {
   auto check = [](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
-    for (std::size_t i = 0; i < b.size(); ++i)
-      if (!detail::is_finite(b.at(i)))
-        detail::throw_non_finite("data column", B::variable::name.view(), i,
-                                 static_cast<double>(b.at(i)));
+    using S = shape_of_t<typename B::variable>;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if constexpr (S::rank == 0) {
+        if (!detail::is_finite(b.at(i)))
+          detail::throw_non_finite("data column", B::variable::name.view(), i,
+                                   static_cast<double>(b.at(i)));
+      } else {
+        // Feature j of point i is reported as index i * features + j.
+        for (std::size_t j = 0; j < S::size; ++j)
+          if (!detail::is_finite(b.at(i, j)))
+            detail::throw_non_finite("data rows", B::variable::name.view(), i * S::size + j,
+                                     static_cast<double>(b.at(i, j)));
+      }
+    }
   };
   hana::unpack(data.bindings, [&](const auto&... b) { (check(b), ...); });
   return data;
@@ -57,9 +67,10 @@ template <class... Bs>
 param_set<Bs...> validate(const param_set<Bs...>& params) {
   auto check = [](const auto& b) {
     using B = std::remove_cvref_t<decltype(b)>;
-    if (!detail::is_finite(b.value))
-      detail::throw_non_finite("parameter", B::variable::name.view(), 0,
-                               static_cast<double>(b.value));
+    for (std::size_t k = 0; k < shape_of_t<typename B::variable>::size; ++k)
+      if (!detail::is_finite(b.at(k)))
+        detail::throw_non_finite("parameter", B::variable::name.view(), k,
+                                 static_cast<double>(b.at(k)));
   };
   hana::unpack(params.bindings, [&](const auto&... b) { (check(b), ...); });
   return params;

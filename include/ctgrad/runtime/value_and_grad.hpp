@@ -1,6 +1,14 @@
 #pragma once
 /// \file
-/// The loss and its gradient together, in one pass over the data.
+/// The loss and its gradient together, by reverse accumulation (reverse.hpp) in one pass over
+/// the data.
+///
+/// A loss is a scalar expression of reductions, F(R1, ..., Rm) with Rk = mean or sum over the
+/// points of a term tk. At every point (or packet of points) each term is recorded and swept
+/// backward from adjoint 1, giving tk and d tk / d p for every parameter component p; these are
+/// summed over the points in the fixed order of reduce.hpp, like any reduction. Then F is
+/// recorded on the finished reductions and swept backward once: the adjoint of Rk scales Rk's
+/// summed partials, and parameters used outside the reductions get their direct share.
 
 #include <array>
 #include <cstddef>
@@ -13,29 +21,38 @@
 #include "bindings.hpp"
 #include "context.hpp"
 #include "evaluate.hpp"
+#include "reverse.hpp"
 
 namespace ctgrad {
 
-/// The partial derivatives of a loss with respect to Ps..., read by name: `g[w]`.
+/// The partial derivatives of a loss with respect to Ps..., read by name: `g[w]` is a number
+/// for a scalar parameter, a std::array for a vector (nested for a matrix).
 template <class T, class... Ps>
 struct gradient {
-  std::array<T, sizeof...(Ps)> values{};
+  /// Every component, parameters in `wrt` order, each row-major.
+  std::array<T, detail::components_v<Ps...>> values{};
 
-  template <fixed_string Name>
-  [[nodiscard]] constexpr T operator[](param<Name>) const noexcept {
-    constexpr bool match[] = {std::is_same_v<Ps, param<Name>>...};
-    constexpr std::size_t i = [&] {
-      std::size_t k = 0;
-      while (k < sizeof...(Ps) && !match[k]) ++k;
-      return k;
-    }();
-    static_assert(detail::in_this_set<(i < sizeof...(Ps)), detail::spelled_t<param<Name>>>,
+  template <fixed_string Name, std::size_t... Dims>
+  [[nodiscard]] constexpr auto operator[](param<Name, Dims...>) const noexcept {
+    using P = param<Name, Dims...>;
+    constexpr bool found = (std::is_same_v<Ps, P> || ...);
+    static_assert(detail::in_this_set<found, detail::spelled_t<P>>,
                   "ctgrad: this gradient was not taken with respect to that parameter (named in "
                   "the condition above)");
-    return values[i < sizeof...(Ps) ? i : 0];
+    if constexpr (found) {
+      constexpr std::size_t offset = detail::component_offset<P, Ps...>();
+      shaped_value_t<T, shape_of_t<P>> r{};
+      for (std::size_t k = 0; k < shape_of_t<P>::size; ++k)
+        detail::flat_at(r, k) = values[offset + k];
+      return r;
+    } else {
+      return T{};
+    }
   }
-  /// The number of partial derivatives.
+  /// The number of parameters.
   static constexpr std::size_t size() noexcept { return sizeof...(Ps); }
+  /// The number of scalar components over all parameters.
+  static constexpr std::size_t components() noexcept { return detail::components_v<Ps...>; }
 };
 
 /// What `value_and_grad` returns: `auto [value, grad] = value_and_grad(...)`.
@@ -46,22 +63,164 @@ struct value_and_gradient {
 };
 
 namespace detail {
+
+// Leaf values at one point (or packet) of the data.
+template <class T, class Ctx>
+struct point_leaves {
+  const Ctx& ctx;
+  std::size_t i;
+  template <class V, std::size_t, class E>
+  constexpr auto get(const E& e) const noexcept {
+    return leaf_value<V, T>(e, ctx, i);
+  }
+};
+
+// At one point: each reduction's term and its partials, written to `out` from `base`.
+template <class V, std::size_t G, class... Ps>
+struct point_sink {
+  std::array<V, G>& out;
+  template <std::size_t, class P, class A>
+  constexpr void take(const P&, const A& a) noexcept {
+    constexpr std::size_t offset = component_offset<P, Ps...>();
+    for (std::size_t k = 0; k < shape_of_t<P>::size; ++k) {
+      if constexpr (is_one_v<A>)
+        out[offset + k] = out[offset + k] + splat<V>(1);
+      else
+        out[offset + k] = out[offset + k] + part(a, k);
+    }
+  }
+};
+
+template <class R>
+using reduction_operand_t = std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>;
+
+// The point-wise terms of value_and_grad: per reduction, the term and its G partials.
+template <class T, class Ctx, class Reductions, class... Ps>
+struct gradient_terms {
+  static constexpr std::size_t G = components_v<Ps...>;
+  const Ctx& ctx;
+  const Reductions& reductions;
+
+  template <class V>
+  constexpr auto terms_at(std::size_t i) const noexcept {
+    return hana::unpack(reductions, [&](const auto&... r) {
+      constexpr std::size_t R = sizeof...(r);
+      std::array<V, R*(1 + G)> out{};
+      const point_leaves<T, Ctx> leaves{ctx, i};
+      std::size_t base = 0;
+      auto one = [&](const auto& reduction) {
+        const auto term = operand_of<0>(reduction);
+        const auto t = record<V, T>(term, leaves);
+        out[base] = t.value;
+        std::array<V, G> partials{};
+        point_sink<V, G, Ps...> sink{partials};
+        backward<V, T, wrt_list<Ps...>>(term, t, one_t{}, sink);
+        for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = partials[k];
+        base += 1 + G;
+      };
+      [[maybe_unused]] const int in_order[] = {(one(r), 0)..., 0};
+      return out;
+    });
+  }
+  constexpr auto at(std::size_t i) const noexcept { return terms_at<T>(i); }
+  auto packet_at(std::size_t i) const noexcept { return terms_at<packet<T>>(i); }
+};
+
+// Leaf values outside the reductions: a reduction is its finished sum.
+template <class T, class Ctx, std::size_t G, std::size_t M>
+struct outer_leaves {
+  const Ctx& ctx;
+  const std::array<T, M>& sums;
+  template <class V, std::size_t Offset, class E>
+  constexpr auto get(const E& e) const noexcept {
+    if constexpr (is_reduction_v<E>)
+      return E::op::finish(sums[Offset * (1 + G)], ctx.points);
+    else {
+      if constexpr (is_data_v<E>) {
+        constexpr bool point = !Ctx::template is_column_v<E>;
+        static_assert(used_inside_a_reduction<point, spelled_t<E>>,
+                      "ctgrad: a data column (named in the condition above) is used outside "
+                      "mean()/sum(); wrap the expression in a reduction, or bind a single point");
+      }
+      return leaf_value<T, T>(e, ctx, 0);
+    }
+  }
+};
+
+// Outside the reductions: a reduction's adjoint scales its finished partials; a parameter's
+// adjoint is its direct share. The first contribution to a component is stored, later ones added.
+template <class T, class Ctx, std::size_t G, std::size_t M, class... Ps>
+struct outer_sink {
+  const Ctx& ctx;
+  const std::array<T, M>& sums;
+  std::array<T, G> grad{};
+  std::array<bool, G> seen{};
+
+  constexpr void add(std::size_t k, T v) noexcept {
+    grad[k] = seen[k] ? grad[k] + v : v;
+    seen[k] = true;
+  }
+  template <std::size_t Offset, class E, class A>
+  constexpr void take(const E&, const A& a) noexcept {
+    if constexpr (is_reduction_v<E>) {
+      for (std::size_t k = 0; k < G; ++k) {
+        const T partial = E::op::finish(sums[Offset * (1 + G) + 1 + k], ctx.points);
+        if constexpr (is_one_v<A>)
+          add(k, partial);
+        else
+          add(k, a * partial);
+      }
+    } else {
+      constexpr std::size_t offset = component_offset<E, Ps...>();
+      for (std::size_t k = 0; k < shape_of_t<E>::size; ++k) {
+        if constexpr (is_one_v<A>)
+          add(offset + k, T(1));
+        else
+          add(offset + k, part(a, k));
+      }
+    }
+  }
+};
+
 template <class Summation, class E, class... Ps, class... As>
 constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wrt_t<Ps...>,
                                    const As&... args) {
+  static_assert(shape_of_t<E>::rank == 0,
+                "ctgrad: value_and_grad() needs a scalar loss; sum the components "
+                "(component_sum) or take one");
   const auto ctx = make_context(args...);
-  using T = typename decltype(ctx)::value_type;
-  const auto all =
-      detail::evaluate_outputs(ctx, summation, loss, detail::derivative_of<Ps>(loss)...);
-  value_and_gradient<T, Ps...> result{all[0], {}};
-  for (std::size_t k = 0; k < sizeof...(Ps); ++k) result.grad.values[k] = all[k + 1];
+  using Ctx = std::remove_cvref_t<decltype(ctx)>;
+  using T = typename Ctx::value_type;
+  constexpr std::size_t G = components_v<Ps...>;
+  const auto reductions = collect_reductions(loss);
+  constexpr std::size_t R = decltype(hana::length(reductions))::value;
+  static_assert(reduction_count<E>::value == R,
+                "ctgrad: value_and_grad() needs the reductions in the loss to be scalars; take "
+                "the component_sum inside the mean()");
+  constexpr std::size_t M = R * (1 + G);
+  std::array<T, M> sums{};
+  if constexpr (R > 0) {
+    static_assert(Ctx::has_columns,
+                  "ctgrad: mean()/sum() needs data: bind at least one data column, e.g. x = X");
+    if (has_reduction_undefined_on_empty<E>::value && ctx.points == 0)
+      throw_empty_mean();
+    const gradient_terms<T, Ctx, decltype(reductions), Ps...> terms{ctx, reductions};
+    sums = summation.template sum<T, M>(terms, ctx.points);
+  }
+  const outer_leaves<T, Ctx, G, M> leaves{ctx, sums};
+  const auto t = record<T, T>(loss, leaves);
+  outer_sink<T, Ctx, G, M, Ps...> sink{ctx, sums};
+  backward<T, T, wrt_list<Ps...>>(loss, t, one_t{}, sink);
+  value_and_gradient<T, Ps...> result{t.value, {}};
+  for (std::size_t k = 0; k < G; ++k) result.grad.values[k] = sink.seen[k] ? sink.grad[k] : T(0);
   return result;
 }
+
 }  // namespace detail
 
 /// The value of `loss` and its partial derivatives with respect to the parameters in `wrt(...)`,
-/// computed in one pass over the data: `auto [l, g] = value_and_grad(loss, wrt(w), w = 0.0f,
-/// x = X, y = Y);` then `g[w]`.
+/// computed in one pass over the data by reverse accumulation: `auto [l, g] =
+/// value_and_grad(loss, wrt(w), w = 0.0f, x = X, y = Y);` then `g[w]`.
 template <expression E, class... Ps, binding_argument... As>
 [[nodiscard]] constexpr auto value_and_grad(const E& loss, wrt_t<Ps...> variables,
                                             const As&... args) {
