@@ -25,6 +25,8 @@
 #include "ctgrad/runtime/context.hpp"
 #include "ctgrad/runtime/data_views.hpp"
 #include "ctgrad/runtime/evaluate.hpp"
+#include "ctgrad/runtime/hessian.hpp"
+#include "ctgrad/runtime/newton.hpp"
 #include "ctgrad/runtime/reduce.hpp"
 #include "ctgrad/runtime/reverse.hpp"
 #include "ctgrad/runtime/sgd.hpp"

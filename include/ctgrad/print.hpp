@@ -111,8 +111,19 @@ constexpr void print_to(Sink& sink, const E& e) {
   } else {
     using Op = typename E::op;
     constexpr int p = Op::precedence;
-    if constexpr (Op::notation == print_notation::function) {
+    if constexpr (Op::notation == print_notation::subscript) {
+      using U = operand_type_t<0, E>;
+      print_operand(sink, operand_of<0>(e), print_precedence_of<U>() < print_precedence::atom);
+      sink.put("[");
+      put_integer(sink, static_cast<std::intmax_t>(Op::index));
+      sink.put("]");
+    } else if constexpr (Op::notation == print_notation::function) {
       sink.put(Op::name);
+      if constexpr (requires { Op::index; }) {
+        sink.put("<");
+        put_integer(sink, static_cast<std::intmax_t>(Op::index));
+        sink.put(">");
+      }
       sink.put("(");
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         std::size_t k = 0;

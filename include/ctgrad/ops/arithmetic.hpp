@@ -143,6 +143,21 @@ struct split_constant<node<mul_op, A, B>> {
                                                      node<mul_op, typename inner::rest, B>>>>;
 };
 
+// A scalar spread over a shape (broadcast<S>(s)) next to an operand of that shape: element-wise
+// operations broadcast by themselves, so the scalar is used as it is.
+template <class E>
+inline constexpr bool is_broadcast_node_v = false;
+template <class S, class X>
+inline constexpr bool is_broadcast_node_v<node<broadcast_op<S>, X>> = true;
+
+template <class E, class Other>
+constexpr auto unbroadcast(const E& e) noexcept {
+  if constexpr (is_broadcast_node_v<E> && std::is_same_v<shape_of_t<E>, shape_of_t<Other>>)
+    return operand_of<0>(e);
+  else
+    return e;
+}
+
 template <class E>
 inline constexpr bool is_reciprocal_v = false;
 template <class V>
@@ -216,8 +231,10 @@ template <expression E>
 template <operand U, operand V>
 requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator*(U u_,
                                                                                 V v_) noexcept {
-  auto u = as_expression(u_);
-  auto v = as_expression(v_);
+  auto u = detail::unbroadcast<decltype(as_expression(u_)), decltype(as_expression(v_))>(
+      as_expression(u_));
+  auto v = detail::unbroadcast<decltype(as_expression(v_)), decltype(as_expression(u_))>(
+      as_expression(v_));
   using A = decltype(u);
   using B = decltype(v);
   if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 1)
@@ -260,8 +277,10 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(
 template <operand U, operand V>
 requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator+(U u_,
                                                                                 V v_) noexcept {
-  auto u = as_expression(u_);
-  auto v = as_expression(v_);
+  auto u = detail::unbroadcast<decltype(as_expression(u_)), decltype(as_expression(v_))>(
+      as_expression(u_));
+  auto v = detail::unbroadcast<decltype(as_expression(v_)), decltype(as_expression(u_))>(
+      as_expression(v_));
   using A = decltype(u);
   using B = decltype(v);
   detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();
@@ -285,8 +304,10 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator+(
 template <operand U, operand V>
 requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(U u_,
                                                                                 V v_) noexcept {
-  auto u = as_expression(u_);
-  auto v = as_expression(v_);
+  auto u = detail::unbroadcast<decltype(as_expression(u_)), decltype(as_expression(v_))>(
+      as_expression(u_));
+  auto v = detail::unbroadcast<decltype(as_expression(v_)), decltype(as_expression(u_))>(
+      as_expression(v_));
   using A = decltype(u);
   using B = decltype(v);
   detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();
@@ -308,8 +329,10 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator-(
 template <operand U, operand V>
 requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto operator/(U u_,
                                                                                 V v_) noexcept {
-  auto u = as_expression(u_);
-  auto v = as_expression(v_);
+  auto u = detail::unbroadcast<decltype(as_expression(u_)), decltype(as_expression(v_))>(
+      as_expression(u_));
+  auto v = detail::unbroadcast<decltype(as_expression(v_)), decltype(as_expression(u_))>(
+      as_expression(v_));
   using A = decltype(u);
   using B = decltype(v);
   detail::broadcast_shape<shape_of_t<A>, shape_of_t<B>>();

@@ -311,6 +311,11 @@ template <std::size_t K, class S, expression E>
 
 namespace detail {
 
+template <class Op>
+inline constexpr bool is_scatter_v = false;
+template <std::size_t K, class S>
+inline constexpr bool is_scatter_v<scatter_op<K, S>> = true;
+
 template <std::size_t K, class E>
 constexpr auto component_of_operand(const E& e) noexcept {
   if constexpr (shape_of_t<E>::rank == 0)
@@ -337,7 +342,7 @@ template <std::size_t K, expression E>
     using Op = typename E::op;
     if constexpr (std::is_same_v<Op, broadcast_op<S>>)
       return operand_of<0>(e);
-    else if constexpr (requires { Op::index; } && std::is_same_v<Op, scatter_op<Op::index, S>>) {
+    else if constexpr (detail::is_scatter_v<Op>) {
       if constexpr (Op::index == K)
         return operand_of<0>(e);
       else
