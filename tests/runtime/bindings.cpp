@@ -3,6 +3,8 @@
 #include <array>
 #include <ctgrad.hpp>
 #include <stdexcept>
+#include <cmath>
+#include <limits>
 #include <vector>
 
 namespace {
@@ -46,4 +48,70 @@ TEST_CASE("columns of different lengths are rejected, naming both") {
   // a single point next to a column is a broadcast, not a length mismatch
   CHECK(ctgrad::evaluate(mean(x * y), x = three, y = 2.0) == 4.0);
   CHECK(ctgrad::dataset(x = three, y = three).size() == 3);
+}
+
+namespace {
+constexpr ctgrad::param<"v", 3> v;
+constexpr ctgrad::param<"M", 2, 3> M;
+constexpr ctgrad::data<"r", 3> r;
+}  // namespace
+
+TEST_CASE("vector and matrix parameters bind from arrays; a runtime length is checked") {
+  const auto bv = (v = std::array{1.0, 2.0, 3.0});
+  CHECK(bv.at(2) == 3.0);
+  const auto nested = (M = std::array<std::array<float, 3>, 2>{{{1, 2, 3}, {4, 5, 6}}});
+  const std::array<float, 6> row_major{1, 2, 3, 4, 5, 6};
+  const auto flat = (M = row_major);
+  CHECK(nested.value == flat.value);
+  CHECK(flat.at(4) == 5.0f);
+  const std::vector<double> three{1, 2, 3}, two{1, 2};
+  CHECK((v = three).value == std::array{1.0, 2.0, 3.0});
+  CHECK_THROWS_WITH_AS(static_cast<void>(v = two),
+                       "ctgrad: parameter 'v' has 3 components, the bound values 2",
+                       std::invalid_argument);
+  auto p = ctgrad::parameters(v = three, M = row_major);
+  p[M][1][2] = 60.0f;
+  CHECK(p[M][1][2] == 60.0f);
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(p[v])>, std::array<double, 3>>);
+}
+
+TEST_CASE("data rows bind as rows, as feature-major columns, or as one point") {
+  const std::vector<std::array<double, 3>> rows{{1, 2, 3}, {4, 5, 6}};
+  const auto a = (r = rows);
+  CHECK(a.size() == 2);
+  CHECK(a.at(1, 2) == 6.0);
+  const std::array<double, 6> by_feature{1, 4, 2, 5, 3, 6};
+  const auto c = (r = ctgrad::columns<3>(by_feature.data(), 2));
+  CHECK(c.size() == 2);
+  CHECK(c.at(1, 2) == 6.0);
+  const auto point = (r = std::array{7.0, 8.0, 9.0});
+  CHECK(point.size() == 1);
+  CHECK(point.at(41, 1) == 8.0);
+  CHECK_THROWS_AS(static_cast<void>(r = ctgrad::columns<3>(by_feature.data(), 3, 2)),
+                  std::invalid_argument);
+  // rows and data of different lengths are still caught, naming both
+  const std::vector<double> three{1, 2, 3};
+  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::dataset(r = rows, y = three)),
+                       "ctgrad: data columns have different lengths: 'r' has 2 points, 'y' has 3",
+                       std::invalid_argument);
+  CHECK(ctgrad::evaluate(mean(dot(v, r)), v = std::array{1.0, 1.0, 1.0}, r = rows) == 10.5);
+}
+
+TEST_CASE("sgd and validate see every component") {
+  auto p = ctgrad::parameters(v = std::array{1.0, 2.0, 3.0}, b = 0.5);
+  const std::vector<std::array<double, 3>> rows{{1, 0, 0}, {0, 1, 0}};
+  const std::vector<double> ys{1.0, 2.0};
+  const auto loss = mean(square(y - (dot(v, r) + b)));
+  const auto g = ctgrad::value_and_grad(loss, wrt(v, b), p, r = rows, y = ys).grad;
+  const auto before = p[v];
+  ctgrad::sgd{0.5}.step(p, g);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(p[v][k] == before[k] - 0.5 * g[v][k]);
+  p[v][1] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::validate(p)),
+                       "ctgrad: parameter 'v' is not finite at index 1 (inf)",
+                       std::invalid_argument);
+  std::vector<std::array<double, 3>> bad{{1, 0, 0}, {0, std::nan(""), 0}};
+  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::validate(ctgrad::dataset(r = bad))),
+                       "ctgrad: data rows 'r' is not finite at index 4 (nan)",
+                       std::invalid_argument);
 }

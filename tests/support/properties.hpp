@@ -1,7 +1,8 @@
 #pragma once
 // Property checks that every operation must pass, shared by the tests in tests/ops/:
 // the symbolic derivative agrees with a central finite difference of the value, for the first
-// and the second derivative, at each of several points.
+// and the second derivative, at each of several points, and the reverse sweep of value_and_grad
+// (the same rules evaluated on numbers) agrees with the symbolic derivative.
 
 #include <doctest/doctest.h>
 #include <array>
@@ -37,6 +38,11 @@ void check_derivatives(const E& e, std::initializer_list<double> points, double 
     const double numeric = central_difference(loss, w, at, b = 0.75, x = sample_x);
     CHECK_MESSAGE(close(symbolic, numeric, rel), "first derivative: symbolic ", symbolic,
                   " vs finite difference ", numeric);
+    // the reverse sweep runs the same rules on numbers; it may round differently, no more
+    const double swept =
+        ctgrad::value_and_grad(loss, wrt(w), w = at, b = 0.75, x = sample_x).grad[w];
+    CHECK_MESSAGE(close(swept, symbolic, 1e-13), "reverse sweep ", swept, " vs symbolic ",
+                  symbolic);
     const double symbolic2 = ctgrad::evaluate(second, w = at, b = 0.75, x = sample_x);
     const double numeric2 = central_difference(first, w, at, b = 0.75, x = sample_x);
     CHECK_MESSAGE(close(symbolic2, numeric2, 10 * rel), "second derivative: symbolic ", symbolic2,

@@ -51,7 +51,7 @@ consteval std::pair<std::size_t, std::size_t> locate_component() noexcept {
 }
 
 template <std::size_t I, class... Ps>
-using nth_param_t = std::tuple_element_t<I, std::tuple<Ps...>>;
+using nth_param_t = std::remove_cv_t<std::tuple_element_t<I, std::tuple<Ps...>>>;
 
 // Component K of e, or e itself when it is a scalar (or the constant 0).
 template <std::size_t K, class E>
@@ -129,14 +129,16 @@ template <expression E, class... Ps, binding_argument... As>
   return detail::hessian_with(detail::sequential_summation{}, loss, variables, args...);
 }
 
-/// The number of Hessian entries of `loss` over `wrt(Ps...)` that are zero by structure (never
-/// computed), counting both triangles.
+/// The number of Hessian entries of a loss of type Loss over parameters Ps that are zero by
+/// structure (never computed), counting both triangles:
+/// `structural_zeros_v<decltype(loss), decltype(w), decltype(b)>`.
 template <class Loss, class... Ps>
 inline constexpr std::size_t structural_zeros_v = [] {
   using E = std::remove_cvref_t<Loss>;
   constexpr std::size_t N = detail::components_v<Ps...>;
   constexpr auto zero = []<std::size_t... K>(std::index_sequence<K...>) {
-    return std::array<bool, N * N>{detail::structural_zero_v<K / N, K % N, E, Ps...>...};
+    return std::array<bool, N * N>{
+        detail::structural_zero_v<K / N, K % N, E, std::remove_cvref_t<Ps>...>...};
   }(std::make_index_sequence<N * N>{});
   std::size_t count = 0;
   for (bool z : zero) count += z ? 1 : 0;

@@ -27,6 +27,7 @@
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
 #include "../expr/shape.hpp"
+#include "evaluate.hpp"
 #include "values.hpp"
 
 namespace ctgrad::detail {
