@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include "simd_math.hpp"
 
 namespace ctgrad::detail {
 namespace ce {
@@ -742,36 +743,50 @@ inline T pow_int(T x, int n) noexcept {
 }
 }  // namespace libm
 
-// Public dispatchers: own implementation in constant evaluation, the C library at run time
-// (faster, and the reference the `ce` versions are tested against).
+// Public dispatchers: own implementation in constant evaluation; at run time, for float and
+// double, ctgrad's vectorized exp, expm1, log, log1p and tanh (simd_math.hpp, within 1 ulp of the
+// C library), whose scalar results are bit for bit those of a SIMD packet's lanes, so that a
+// result does not depend on which points fell into a packet; the C library for the others.
 
 /// exp(x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T exp(T x) noexcept {
   if (std::is_constant_evaluated())
     return ce::exp(x);
-  return libm::exp(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::exp(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::exp(x);
 }
 /// exp(x) - 1, usable in constant expressions.
 template <std::floating_point T>
 constexpr T expm1(T x) noexcept {
   if (std::is_constant_evaluated())
     return ce::expm1(x);
-  return libm::expm1(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::expm1(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::expm1(x);
 }
 /// Natural logarithm, usable in constant expressions.
 template <std::floating_point T>
 constexpr T log(T x) noexcept {
   if (std::is_constant_evaluated())
     return ce::log(x);
-  return libm::log(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::log(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::log(x);
 }
 /// log(1 + x), usable in constant expressions.
 template <std::floating_point T>
 constexpr T log1p(T x) noexcept {
   if (std::is_constant_evaluated())
     return ce::log1p(x);
-  return libm::log1p(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::log1p(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::log1p(x);
 }
 /// Square root, usable in constant expressions.
 template <std::floating_point T>
@@ -806,7 +821,10 @@ template <std::floating_point T>
 constexpr T tanh(T x) noexcept {
   if (std::is_constant_evaluated())
     return ce::tanh(x);
-  return libm::tanh(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::tanh(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::tanh(x);
 }
 /// Arc tangent, usable in constant expressions.
 template <std::floating_point T>

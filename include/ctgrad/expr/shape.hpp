@@ -31,12 +31,15 @@ template <class S>
 struct shape_dims;
 template <std::size_t... Dims>
 struct shape_dims<shape<Dims...>> {
-  static constexpr std::size_t dims[] = {Dims..., 0};
+  static constexpr std::size_t at(std::size_t i) noexcept {
+    const std::size_t dims[] = {Dims..., 0};
+    return i < sizeof...(Dims) ? dims[i] : 0;
+  }
 };
 
 /// Dimension I of shape S (rows are 0, columns 1).
 template <class S, std::size_t I>
-inline constexpr std::size_t dim_v = shape_dims<S>::dims[I];
+inline constexpr std::size_t dim_v = shape_dims<S>::at(I);
 
 // Conditions that carry both shapes into a diagnostic: `shapes_conform<false, shape<8>,
 // shape<7>>`.

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// The exponential family: exp, log. Values come from <cmath> at run time and from ctgrad's own
-/// constexpr implementations during constant evaluation (detail/constexpr_math.hpp).
+/// The exponential family: exp, log. Values come from ctgrad's own constexpr implementations
+/// during constant evaluation (detail/constexpr_math.hpp) and from its vectorized ones at run
+/// time, on whole SIMD packets of points (detail/simd_math.hpp).
 
 #include "../detail/constexpr_math.hpp"
 #include "../expr/constant.hpp"
@@ -18,6 +19,10 @@ struct exp_op : function_operation {
   static constexpr T apply(T u) noexcept {
     return detail::exp(u);
   }
+  template <class P>
+  static P apply_packet(P u) noexcept {
+    return {detail::simd::exp(u.v)};
+  }
   // d exp(u) = du * exp(u)
   template <std::size_t>
   static constexpr auto pullback(auto a, auto out, auto) noexcept {
@@ -30,6 +35,10 @@ struct log_op : function_operation {
   template <class T>
   static constexpr T apply(T u) noexcept {
     return detail::log(u);
+  }
+  template <class P>
+  static P apply_packet(P u) noexcept {
+    return {detail::simd::log(u.v)};
   }
   // d log(u) = du / u
   template <std::size_t>

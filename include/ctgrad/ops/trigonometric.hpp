@@ -55,6 +55,10 @@ struct tanh_op : function_operation {
   static constexpr T apply(T u) noexcept {
     return detail::tanh(u);
   }
+  template <class P>
+  static P apply_packet(P u) noexcept {
+    return {detail::simd::tanh(u.v)};
+  }
   // d tanh(u) = du * (1 - square(tanh(u)))
   template <std::size_t>
   static constexpr auto pullback(auto a, auto out, auto u) noexcept;

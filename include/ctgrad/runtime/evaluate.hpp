@@ -164,6 +164,40 @@ consteval std::size_t index_in(type_list<Ts...>) noexcept {
   return i;
 }
 
+// A tuple whose element K is a direct base: reaching it is one conversion, where std::tuple's
+// element K lies K bases deep, and g++'s -Wsequence-point (in -Wall) takes minutes over the
+// conversions for the few hundred slots of a Hessian.
+template <std::size_t K, class V>
+struct flat_element {
+  V value;
+};
+template <class Indices, class... Vs>
+struct flat_tuple;
+template <std::size_t... K, class... Vs>
+struct flat_tuple<std::index_sequence<K...>, Vs...> : flat_element<K, Vs>... {
+  template <std::size_t J, class V>
+  static constexpr V& element(flat_element<J, V>& e) noexcept {
+    return e.value;
+  }
+  template <std::size_t J, class V>
+  static constexpr const V& element(const flat_element<J, V>& e) noexcept {
+    return e.value;
+  }
+  template <std::size_t J, class V>
+  static V type_at(const flat_element<J, V>&);  // declared only: names element J's type
+
+  template <std::size_t J>
+  constexpr auto& get() noexcept {
+    return element<J>(*this);
+  }
+  template <std::size_t J>
+  constexpr const auto& get() const noexcept {
+    return element<J>(*this);
+  }
+  template <std::size_t J>
+  using type = decltype(type_at<J>(std::declval<const flat_tuple&>()));
+};
+
 // The values at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>), of
 // the shared nodes in `Shared`, and of any expression built from them.
 template <class V, class T, class Ctx, class Shared>
@@ -173,20 +207,16 @@ struct point_evaluator<V, T, Ctx, type_list<Es...>> {
   using Shared = type_list<Es...>;
   const Ctx& ctx;
   std::size_t i;
-  std::tuple<value_t<V, shape_of_t<Es>>...> slots;  // each written before it is read
+  flat_tuple<std::index_sequence_for<Es...>, value_t<V, shape_of_t<Es>>...> slots;
 
   constexpr point_evaluator(const Ctx& c, std::size_t point) noexcept : ctx(c), i(point) {
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-      // In list order, children before parents; an array initializer, not a fold expression,
-      // so that any number of slots compiles.
-      [[maybe_unused]] const int in_order[] = {(std::get<K>(slots) = compute(Es{}), 0)..., 0};
-    }(std::index_sequence_for<Es...>{});
+    fill<0>();
   }
 
   template <class E>
   constexpr auto value(const E& e) const noexcept {
     if constexpr (shared_node_v<E>)
-      return std::get<index_in<E>(Shared{})>(slots);
+      return slots.template get<index_in<E>(Shared{})>();
     else if constexpr (is_node_v<E>)
       return compute(e);
     else
@@ -194,6 +224,18 @@ struct point_evaluator<V, T, Ctx, type_list<Es...>> {
   }
 
  private:
+  // The slots in list order, children before parents, one statement each. Not one expression
+  // over the whole list (a fold, or an array initializer): g++'s -Wsequence-point (in -Wall)
+  // takes time quadratic in such an expression's size, minutes for a Hessian's few hundred
+  // slots, and clang refuses folds of more than 256 terms.
+  template <std::size_t K>
+  constexpr void fill() noexcept {
+    if constexpr (K < sizeof...(Es)) {
+      slots.template get<K>() = compute(typename flat_tuple<std::index_sequence_for<Es...>, Es...>::template type<K>{});
+      fill<K + 1>();
+    }
+  }
+
   template <class E>
   constexpr auto compute(const E& e) const noexcept {
     static_assert(!E::op::is_reduction, "ctgrad: a reduction inside a reduction is not supported");
