@@ -42,7 +42,18 @@ template <class Op, class... Args>
 struct node_count<node<Op, Args...>>
     : std::integral_constant<std::size_t, 1 + (node_count<Args>::value + ... + 0)> {};
 
+template <class E, class V>
+struct leaf_occurrences : std::integral_constant<std::size_t, std::is_same_v<E, V> ? 1 : 0> {};
+template <class Op, class... Args, class V>
+struct leaf_occurrences<node<Op, Args...>, V>
+    : std::integral_constant<std::size_t, (leaf_occurrences<Args, V>::value + ... + 0)> {};
+
 }  // namespace detail
+
+/// The number of times the leaf V appears in expression E (as a tree: a repeated subexpression
+/// counts each time).
+template <class E, class V>
+inline constexpr std::size_t leaf_occurrences_v = detail::leaf_occurrences<E, V>::value;
 
 /// True when expression E contains the variable V (a `param` or a `data`).
 template <class E, class V>

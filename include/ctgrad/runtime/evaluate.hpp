@@ -103,6 +103,28 @@ constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size
     static_assert(is_param_v<E>, "ctgrad: not an expression leaf");
 }
 
+// leaf_value written into dst: a row of data or a vector parameter is loaded where it is kept,
+// not built in a temporary and copied.
+template <class V, class T, class E, class Ctx, class D>
+constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, std::size_t i) noexcept {
+  using S = shape_of_t<E>;
+  if constexpr (S::rank > 0 && (is_param_v<E> || is_data_v<E>)) {
+    const auto& b = ctx.template binding<E>();
+    using B = std::remove_cvref_t<decltype(b)>;
+    for (std::size_t k = 0; k < S::size; ++k) {
+      if constexpr (is_param_v<E>)
+        dst[k] = splat<V>(static_cast<T>(b.at(k)));
+      else if constexpr (std::is_same_v<V, T> || !B::is_column)
+        dst[k] = splat<V>(static_cast<T>(b.at(i, k)));
+      else
+        dst[k] = V::template load_strided<decltype(b.storage)::point_stride>(
+            b.storage.feature(k) + i * decltype(b.storage)::point_stride);
+    }
+  } else {
+    dst = leaf_value<V, T>(e, ctx, i);
+  }
+}
+
 // Point-wise evaluation inside reductions, with every shared subexpression computed once per
 // point: expressions of the same empty type are the same value, so the distinct node types of
 // all the reductions' operands are listed once, children before parents, and each is computed

@@ -113,7 +113,10 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
         // Unrolled at compile time, so that every sums[q][j] is a fixed register: a loop over q
         // indexes the sums in memory, and each chunk then waits on a store and a load per packet.
         [&]<std::size_t... q>(std::index_sequence<q...>) {
-          (add_packets<M>(sums[q], terms.packet_at(i + q * W)), ...);
+          if constexpr (requires { terms.add_packet_at(i, sums[0]); })
+            (terms.add_packet_at(i + q * W, sums[q]), ...);  // the terms added where they are made
+          else
+            (add_packets<M>(sums[q], terms.packet_at(i + q * W)), ...);
         }
         (std::make_index_sequence<Q>{});
       }

@@ -66,7 +66,9 @@ struct tape {
 };
 template <class V, class Op, class... Args>
 requires(!Op::is_reduction) struct tape<V, node<Op, Args...>> {
-  std::tuple<tape<V, Args>...> children;
+  // Not std::tuple, whose default constructor zeroes its elements: a tape is filled on every
+  // point, and zeroing the values of a 64-feature row cost a third of the time.
+  flat_tuple<std::index_sequence_for<Args...>, tape<V, Args>...> children;
   value_t<V, shape_of_t<node<Op, Args...>>> value;
 };
 
@@ -74,21 +76,24 @@ requires(!Op::is_reduction) struct tape<V, node<Op, Args...>> {
 template <class E, std::size_t I>
 inline constexpr std::size_t scalar_reductions_before = reductions_before<E, I>::value;
 
-/// Records e's values; `leaves.template get<V, Offset>(leaf)` gives a leaf's value (Offset: the
-/// number of reductions before it, in depth-first order).
+/// Records e's values into t, in place (a tape is filled where it lies: returning tapes by value
+/// copied every subtree's values at every level); `leaves.template get<V, Offset>(leaf)` gives a
+/// leaf's value (Offset: the number of reductions before it, in depth-first order).
 template <class V, class T, std::size_t Offset = 0, class E, class Leaves>
-constexpr tape<V, E> record(const E& e, const Leaves& leaves) noexcept {
+constexpr void record(tape<V, E>& t, const E& e, const Leaves& leaves) noexcept {
   if constexpr (is_node_v<E> && !is_reduction_v<E>) {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      std::tuple<tape<V, operand_type_t<I, E>>...> children{
-          record<V, T, Offset + scalar_reductions_before<E, I>>(operand_of<I>(e), leaves)...};
-      auto value = apply_op<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
-          std::get<I>(children).value...);
-      return tape<V, E>{children, value};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (record<V, T, Offset + scalar_reductions_before<E, I>>(t.children.template get<I>(),
+                                                             operand_of<I>(e), leaves),
+       ...);
+      apply_op_into<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
+          t.value, t.children.template get<I>().value...);
     }
     (std::make_index_sequence<E::arity>{});
+  } else if constexpr (requires { leaves.template put<V, Offset>(t.value, e); }) {
+    leaves.template put<V, Offset>(t.value, e);
   } else {
-    return tape<V, E>{leaves.template get<V, Offset>(e)};
+    t.value = leaves.template get<V, Offset>(e);
   }
 }
 
@@ -103,12 +108,14 @@ inline constexpr bool depends_on_any_v<E, wrt_list<Ps...>> = (depends_on_v<E, Ps
 
 // The value of a pullback rule R (an expression over placeholders and constants) for the node
 // whose tape is t and whose adjoint is a.
+// (Leaves are returned by reference: copying a 64-component row at every node cost more than
+// the arithmetic.)
 template <class V, class T, class R, class Tape, class A>
-constexpr auto evaluate_rule(const R& r, const Tape& t, const A& a) noexcept {
+constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) noexcept {
   if constexpr (is_adjoint_leaf_v<R>)
-    return a;
+    return (a);
   else if constexpr (is_result_leaf_v<R>)
-    return t.value;
+    return (t.value);
   else if constexpr (is_node_v<R>)
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return apply_op<typename R::op, T, shape_of_t<operand_type_t<I, R>>...>(
@@ -122,8 +129,8 @@ constexpr auto evaluate_rule(const R& r, const Tape& t, const A& a) noexcept {
 }
 
 template <std::size_t J, class S, class Tape>
-constexpr const auto& operand_value(operand_leaf<J, S>, const Tape& t) noexcept {
-  return std::get<J>(t.children).value;
+constexpr decltype(auto) operand_value(operand_leaf<J, S>, const Tape& t) noexcept {
+  return (t.children.template get<J>().value);
 }
 
 // The pullback rule of E's operand I as an expression over placeholders: one type per
@@ -154,7 +161,7 @@ constexpr void backward(const E& e, const tape<V, E>& t, const A& a, Sink& sink)
         if constexpr (depends_on_any_v<U, Wrt>) {
           constexpr auto rule = pullback_rule<E, K, A>();
           backward<V, T, Wrt, Offset + scalar_reductions_before<E, K>>(
-              operand_of<K>(e), std::get<K>(t.children), evaluate_rule<V, T>(rule, t, a), sink);
+              operand_of<K>(e), t.children.template get<K>(), evaluate_rule<V, T>(rule, t, a), sink);
         }
       };
       [[maybe_unused]] const int in_order[] = {

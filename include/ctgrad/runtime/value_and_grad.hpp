@@ -14,6 +14,9 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/length.hpp>
+
 #include "../derivative.hpp"
 #include "../detail/diagnostics.hpp"
 #include "../expr/fixed_string.hpp"
@@ -73,20 +76,33 @@ struct point_leaves {
   constexpr auto get(const E& e) const noexcept {
     return leaf_value<V, T>(e, ctx, i);
   }
+  template <class V, std::size_t, class E, class D>
+  constexpr void put(D& dst, const E& e) const noexcept {
+    leaf_value_into<V, T>(dst, e, ctx, i);
+  }
 };
 
-// At one point: each reduction's term and its partials, written to `out` from `base`.
-template <class V, std::size_t G, class... Ps>
+// At one point: the adjoints that reach each parameter, written to `out`. With Add, each is
+// added to out (a lane's running sum); otherwise stored. A parameter that appears once in the
+// term (the usual case) has its adjoint stored, not added to a zero: 0 + a is an addition the
+// compiler must keep (it turns -0 into +0), once per component and point.
+template <bool Add, class V, class Term, class... Ps>
 struct point_sink {
-  std::array<V, G>& out;
+  V* out;  // the G partials of one reduction's term
   template <std::size_t, class P, class A>
   constexpr void take(const P&, const A& a) noexcept {
     constexpr std::size_t offset = component_offset<P, Ps...>();
+    constexpr bool store = !Add && leaf_occurrences_v<Term, P> == 1;
     for (std::size_t k = 0; k < shape_of_t<P>::size; ++k) {
+      V adjoint;
       if constexpr (is_one_v<A>)
-        out[offset + k] = out[offset + k] + splat<V>(1);
+        adjoint = splat<V>(1);
       else
-        out[offset + k] = out[offset + k] + part(a, k);
+        adjoint = part(a, k);
+      if constexpr (store)
+        out[offset + k] = adjoint;
+      else
+        out[offset + k] = out[offset + k] + adjoint;
     }
   }
 };
@@ -98,32 +114,58 @@ using reduction_operand_t = std::remove_cvref_t<decltype(operand_of<0>(std::decl
 template <class T, class Ctx, class Reductions, class... Ps>
 struct gradient_terms {
   static constexpr std::size_t G = components_v<Ps...>;
+  static constexpr std::size_t M = decltype(hana::length(std::declval<Reductions>()))::value * (1 + G);
   const Ctx& ctx;
   const Reductions& reductions;
 
-  template <class V>
-  constexpr auto terms_at(std::size_t i) const noexcept {
-    return hana::unpack(reductions, [&](const auto&... r) {
-      constexpr std::size_t R = sizeof...(r);
-      std::array<V, R*(1 + G)> out{};
-      const point_leaves<T, Ctx> leaves{ctx, i};
-      std::size_t base = 0;
-      auto one = [&](const auto& reduction) {
-        const auto term = operand_of<0>(reduction);
-        const auto t = record<V, T>(term, leaves);
+  // The terms at point (or packet) i, stored into `out`, or, with Add, added to it: the lane
+  // sums of reduce.hpp, which then need no copy of the terms. Adding a term to a lane directly is
+  // the same operation as adding the stored term, as long as each term is whole: a parameter
+  // that appears more than once has its adjoints summed first.
+  template <bool Add, class V>
+  constexpr void sweep(std::size_t i, std::array<V, M>& out) const noexcept {
+    const point_leaves<T, Ctx> leaves{ctx, i};
+    std::size_t base = 0;
+    auto one = [&](const auto& reduction) {
+      const auto term = operand_of<0>(reduction);
+      using Term = std::remove_cvref_t<decltype(term)>;
+      tape<V, Term> t;
+      record<V, T>(t, term, leaves);
+      if constexpr (Add)
+        out[base] = out[base] + t.value;
+      else
         out[base] = t.value;
+      constexpr bool repeated = ((leaf_occurrences_v<Term, Ps> != 1) || ...);
+      if constexpr (Add && repeated) {
         std::array<V, G> partials{};
-        point_sink<V, G, Ps...> sink{partials};
+        point_sink<true, V, Term, Ps...> sink{partials.data()};
         backward<V, T, wrt_list<Ps...>>(term, t, one_t{}, sink);
-        for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = partials[k];
-        base += 1 + G;
-      };
-      [[maybe_unused]] const int in_order[] = {(one(r), 0)..., 0};
-      return out;
-    });
+        for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = out[base + 1 + k] + partials[k];
+      } else {
+        if constexpr (!Add && repeated)
+          for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = V{};
+        point_sink<Add, V, Term, Ps...> sink{out.data() + base + 1};
+        backward<V, T, wrt_list<Ps...>>(term, t, one_t{}, sink);
+      }
+      base += 1 + G;
+    };
+    hana::for_each(reductions, one);
   }
-  constexpr auto at(std::size_t i) const noexcept { return terms_at<T>(i); }
-  auto packet_at(std::size_t i) const noexcept { return terms_at<packet<T>>(i); }
+
+  constexpr std::array<T, M> at(std::size_t i) const noexcept {
+    std::array<T, M> out;  // every element written: no zeroing per point
+    sweep<false>(i, out);
+    return out;
+  }
+  std::array<packet<T>, M> packet_at(std::size_t i) const noexcept {
+    std::array<packet<T>, M> out;
+    sweep<false>(i, out);
+    return out;
+  }
+  /// Adds the terms of the packet of points at i to the lane sums.
+  void add_packet_at(std::size_t i, std::array<packet<T>, M>& sums) const noexcept {
+    sweep<true>(i, sums);
+  }
 };
 
 // Leaf values outside the reductions: a reduction is its finished sum.
@@ -208,7 +250,8 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
     sums = summation.template sum<T, M>(terms, ctx.points);
   }
   const outer_leaves<T, Ctx, G, M> leaves{ctx, sums};
-  const auto t = record<T, T>(loss, leaves);
+  tape<T, E> t{};
+  record<T, T>(t, loss, leaves);
   outer_sink<T, Ctx, G, M, Ps...> sink{ctx, sums};
   backward<T, T, wrt_list<Ps...>>(loss, t, one_t{}, sink);
   value_and_gradient<T, Ps...> result{t.value, {}};

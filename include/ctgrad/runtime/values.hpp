@@ -88,6 +88,17 @@ constexpr auto apply_op(const Xs&... xs) noexcept {
   }
 }
 
+/// apply_op's result written into dst (an element-wise result component by component, with no
+/// temporary array to copy).
+template <class Op, class T, class... Ss, class D, class... Xs>
+constexpr void apply_op_into(D& dst, const Xs&... xs) noexcept {
+  if constexpr (Op::elementwise && is_shaped_value_v<D>) {
+    for (std::size_t k = 0; k < dst.size(); ++k) dst[k] = apply_lanes<Op, T>(part(xs, k)...);
+  } else {
+    dst = apply_op<Op, T, Ss...>(xs...);
+  }
+}
+
 /// A broadcast of a number into V.
 template <class V, class T>
 constexpr V splat(T x) noexcept {
