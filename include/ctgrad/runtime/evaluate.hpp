@@ -157,6 +157,20 @@ struct append_unique<type_list<Ts...>, E> {
                                   type_list<Ts...>, type_list<Ts..., E>>;
 };
 
+template <class List, class E>
+inline constexpr bool contains_v = false;
+template <class... Ts, class E>
+inline constexpr bool contains_v<type_list<Ts...>, E> =
+    std::is_base_of_v<type_tag<E>, type_set<Ts...>>;
+
+// A node already listed is not walked again: its children were listed before it. Derivatives
+// repeat subexpressions (a chain's adjoints hold every level below them), and walking the tree
+// rather than the list of distinct nodes took time exponential in the depth.
+template <class List, class E, bool Listed>
+struct shared_nodes_of_node {
+  using type = List;
+};
+
 // The shared nodes of one expression, appended to List (leaves add nothing).
 template <class List, class E>
 struct shared_nodes_of {
@@ -172,6 +186,12 @@ struct shared_nodes<List, E, Es...> {
 };
 template <class List, class Op, class... Args>
 struct shared_nodes_of<List, node<Op, Args...>> {
+  using type = typename shared_nodes_of_node<List, node<Op, Args...>,
+                                             contains_v<List, node<Op, Args...>>>::type;
+};
+
+template <class List, class Op, class... Args>
+struct shared_nodes_of_node<List, node<Op, Args...>, false> {
   using children = typename shared_nodes<List, Args...>::type;  // post-order: children first
   using type =
       std::conditional_t<shared_node_v<node<Op, Args...>>,
