@@ -82,3 +82,23 @@ TEST_CASE("several threads may share one pool: their evaluations take turns") {
   c.join();
   CHECK(wrong.load() == 0);
 }
+
+TEST_CASE("a vector model on a pool: bitwise identical to one thread, functions included") {
+  using namespace ctgrad::literals;
+  constexpr ctgrad::param<"v", 5> v;
+  constexpr ctgrad::data<"r", 5> r;
+  const std::size_t n = 3 * ctgrad::reduction_block + 77;
+  const auto flat = noisy<float>(5 * n, 7);
+  const auto ys = noisy<float>(n, 8);
+  const auto data = ctgrad::dataset(r = ctgrad::columns<5>(flat.data(), n), y = ys);
+  const auto loss = mean(log(1_c + exp(dot(v, r) + b)) - y * tanh(dot(v, r)));
+  const std::array<float, 5> start{0.1f, -0.2f, 0.3f, 0.05f, -0.4f};
+  const auto reference = ctgrad::value_and_grad(loss, wrt(v, b), v = start, b = 0.5f, data);
+  for (std::size_t threads : {2u, 3u}) {
+    ctgrad::thread_pool pool{threads};
+    const auto got = ctgrad::value_and_grad(pool, loss, wrt(v, b), v = start, b = 0.5f, data);
+    CHECK(got.value == reference.value);
+    CHECK(got.grad[v] == reference.grad[v]);
+    CHECK(got.grad[b] == reference.grad[b]);
+  }
+}
