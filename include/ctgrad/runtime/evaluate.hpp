@@ -59,8 +59,10 @@ struct reductions_before<node<Op, Args...>, I> {
 
 // The value of a leaf at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>):
 // data give their points' values, everything else is the same at every point.
-template <class V, class T, class E, class Ctx>
-constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i) noexcept {
+// With Clamped, a packet's lanes past point `last` repeat it (packet::load_clamped).
+template <class V, class T, bool Clamped = false, class E, class Ctx>
+constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i,
+                          [[maybe_unused]] std::size_t last = 0) noexcept {
   using S = shape_of_t<E>;
   if constexpr (is_param_v<E>) {
     const auto& b = ctx.template binding<E>();
@@ -77,6 +79,8 @@ constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size
     if constexpr (S::rank == 0) {
       if constexpr (std::is_same_v<V, T> || !B::is_column)
         return splat<V>(static_cast<T>(b.at(i)));
+      else if constexpr (Clamped)
+        return V::template load_clamped<1>(b.storage.data(), i, last);
       else
         return V::load(b.storage.data() + i);
     } else {
@@ -84,6 +88,9 @@ constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size
       for (std::size_t j = 0; j < S::size; ++j) {
         if constexpr (std::is_same_v<V, T> || !B::is_column)
           r[j] = splat<V>(static_cast<T>(b.at(i, j)));
+        else if constexpr (Clamped)
+          r[j] = V::template load_clamped<decltype(b.storage)::point_stride>(b.storage.feature(j),
+                                                                             i, last);
         else
           r[j] = V::template load_strided<decltype(b.storage)::point_stride>(
               b.storage.feature(j) + i * decltype(b.storage)::point_stride);
@@ -105,8 +112,9 @@ constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size
 
 // leaf_value written into dst: a row of data or a vector parameter is loaded where it is kept,
 // not built in a temporary and copied.
-template <class V, class T, class E, class Ctx, class D>
-constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, std::size_t i) noexcept {
+template <class V, class T, bool Clamped = false, class E, class Ctx, class D>
+constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, std::size_t i,
+                               [[maybe_unused]] std::size_t last = 0) noexcept {
   using S = shape_of_t<E>;
   if constexpr (S::rank > 0 && (is_param_v<E> || is_data_v<E>)) {
     const auto& b = ctx.template binding<E>();
@@ -116,12 +124,15 @@ constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, std::size_t i
         dst[k] = splat<V>(static_cast<T>(b.at(k)));
       else if constexpr (std::is_same_v<V, T> || !B::is_column)
         dst[k] = splat<V>(static_cast<T>(b.at(i, k)));
+      else if constexpr (Clamped)
+        dst[k] = V::template load_clamped<decltype(b.storage)::point_stride>(b.storage.feature(k),
+                                                                             i, last);
       else
         dst[k] = V::template load_strided<decltype(b.storage)::point_stride>(
             b.storage.feature(k) + i * decltype(b.storage)::point_stride);
     }
   } else {
-    dst = leaf_value<V, T>(e, ctx, i);
+    dst = leaf_value<V, T, Clamped>(e, ctx, i, last);
   }
 }
 

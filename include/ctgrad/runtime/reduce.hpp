@@ -74,6 +74,15 @@ struct packet {
       return r;
     }
   }
+  /// Lanes base[min(i + k, last) * Stride]: the points from i on, the last one repeated past the
+  /// end of the data (for fewer points than a packet has lanes; the extra lanes are not summed).
+  template <std::size_t Stride, class U>
+  static packet load_clamped(const U* base, std::size_t i, std::size_t last) noexcept {
+    packet r;
+    for (std::size_t k = 0; k < width; ++k)
+      r.v[k] = static_cast<T>(base[(i + k < last ? i + k : last) * Stride]);
+    return r;
+  }
   friend packet operator+(packet a, packet b) noexcept { return {a.v + b.v}; }
   friend packet operator-(packet a, packet b) noexcept { return {a.v - b.v}; }
   friend packet operator*(packet a, packet b) noexcept { return {a.v * b.v}; }
@@ -144,11 +153,37 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
   return total;
 }
 
+// True when Terms asks for fewer points than a packet's lanes to be evaluated as packets
+// (`few_points_in_packets`, with `partial_packet_at(i, last)`).
+template <class Terms>
+inline constexpr bool few_points_in_packets_v = [] {
+  if constexpr (requires { Terms::few_points_in_packets; })
+    return Terms::few_points_in_packets;
+  else
+    return false;
+}();
+
 // Up to reduction_lanes points, one per lane: the lanes added left to right are the sequential
 // sum. Written out, it skips the lane array; this is the whole evaluation for small data such
 // as the seed's.
 template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
+  if constexpr (has_packet_v<T> && few_points_in_packets_v<Terms>) {
+    if (!std::is_constant_evaluated()) {
+      // The points evaluated as packets (the lanes past n repeat the last point and are not
+      // used): each lane has the bits of the scalar path, and the functions with a packet rule
+      // (exp, log, tanh) cost a fraction of their one-lane calls. Summed as below, in order.
+      constexpr std::size_t W = packet<T>::width;
+      std::array<T, M> total{};
+      for (std::size_t i = 0; i < n; i += W) {
+        const std::array<packet<T>, M> lanes = terms.partial_packet_at(i, n - 1);
+        for (std::size_t k = 0; k < W && i + k < n; ++k)
+          for (std::size_t j = 0; j < M; ++j)
+            total[j] = i + k == 0 ? T(0) + lanes[j].lane(k) : total[j] + lanes[j].lane(k);
+      }
+      return total;
+    }
+  }
   std::array<T, M> total = terms.at(0);
   for (std::size_t j = 0; j < M; ++j) total[j] = T(0) + total[j];
   for (std::size_t i = 1; i < n; ++i) {

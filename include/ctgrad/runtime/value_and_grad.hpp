@@ -68,19 +68,33 @@ struct value_and_gradient {
 namespace detail {
 
 // Leaf values at one point (or packet) of the data.
-template <class T, class Ctx>
+// With Clamped, the points of a packet past `last` repeat it (fewer points than lanes).
+template <class T, class Ctx, bool Clamped = false>
 struct point_leaves {
   const Ctx& ctx;
   std::size_t i;
+  std::size_t last = 0;
   template <class V, std::size_t, class E>
   constexpr auto get(const E& e) const noexcept {
-    return leaf_value<V, T>(e, ctx, i);
+    return leaf_value<V, T, Clamped>(e, ctx, i, last);
   }
   template <class V, std::size_t, class E, class D>
   constexpr void put(D& dst, const E& e) const noexcept {
-    leaf_value_into<V, T>(dst, e, ctx, i);
+    leaf_value_into<V, T, Clamped>(dst, e, ctx, i, last);
   }
 };
+
+template <class E>
+struct calls_a_function : std::false_type {};
+template <class Op, class... Args>
+struct calls_a_function<node<Op, Args...>>
+    : std::bool_constant<requires(packet<float> p) { Op::apply_packet(p); }> {};
+
+template <class Reductions>
+struct any_reduction_calls_a_function : std::false_type {};
+template <class... Rs>
+struct any_reduction_calls_a_function<hana::tuple<Rs...>>
+    : std::bool_constant<(any_in_tree<Rs, calls_a_function>::value || ...)> {};
 
 // At one point: the adjoints that reach each parameter, written to `out`. With Add, each is
 // added to out (a lane's running sum); otherwise stored. A parameter that appears once in the
@@ -117,14 +131,20 @@ struct gradient_terms {
   static constexpr std::size_t M = decltype(hana::length(std::declval<Reductions>()))::value * (1 + G);
   const Ctx& ctx;
   const Reductions& reductions;
+  // Fewer points than a block's 16 lanes are still evaluated in packets when a term calls a
+  // function with a packet rule (exp, log, tanh): one call on a packet costs about what one call
+  // on a single point does. Plain arithmetic, and functions computed lane by lane anyway, are
+  // cheaper point by point.
+  static constexpr bool few_points_in_packets =
+      any_reduction_calls_a_function<std::remove_cv_t<Reductions>>::value;
 
   // The terms at point (or packet) i, stored into `out`, or, with Add, added to it: the lane
   // sums of reduce.hpp, which then need no copy of the terms. Adding a term to a lane directly is
   // the same operation as adding the stored term, as long as each term is whole: a parameter
   // that appears more than once has its adjoints summed first.
-  template <bool Add, class V>
-  constexpr void sweep(std::size_t i, std::array<V, M>& out) const noexcept {
-    const point_leaves<T, Ctx> leaves{ctx, i};
+  template <bool Add, class V, bool Clamped = false>
+  constexpr void sweep(std::size_t i, std::array<V, M>& out, std::size_t last = 0) const noexcept {
+    const point_leaves<T, Ctx, Clamped> leaves{ctx, i, last};
     std::size_t base = 0;
     auto one = [&](const auto& reduction) {
       const auto term = operand_of<0>(reduction);
@@ -160,6 +180,12 @@ struct gradient_terms {
   std::array<packet<T>, M> packet_at(std::size_t i) const noexcept {
     std::array<packet<T>, M> out;
     sweep<false>(i, out);
+    return out;
+  }
+  /// The terms of the points from i on, as a packet whose lanes past point `last` repeat it.
+  std::array<packet<T>, M> partial_packet_at(std::size_t i, std::size_t last) const noexcept {
+    std::array<packet<T>, M> out;
+    sweep<false, packet<T>, true>(i, out, last);
     return out;
   }
   /// Adds the terms of the packet of points at i to the lane sums.
