@@ -2,7 +2,11 @@
 // points.
 #include <ceres/jet.h>
 
+#include <array>
+#include <cstddef>
+
 #include "common.hpp"
+#include "shaped.hpp"
 
 namespace bench {
 
@@ -34,8 +38,36 @@ struct prepare {
   }
 };
 
+// Logistic regression (shaped.hpp): one derivative entry per weight and one for the bias.
+struct prepare_logistic {
+  template <shaped::model M, class T>
+  auto operator()(shaped::model_tag<M>, const shaped::table<T>& d) const {
+    return [x = d.x.data(), y = d.y.data(), n = d.size()](const shaped::params<T, M>& p,
+                                                          shaped::step<T, M>& out) {
+      constexpr int F = static_cast<int>(shaped::features(M));
+      using jet = ceres::Jet<T, F + 1>;
+      std::array<jet, F> w;
+      for (int j = 0; j < F; ++j) w[j] = jet(p.w[j], j);
+      const jet b(p.b, F);
+      jet loss(T(0));
+      for (std::size_t i = 0; i < n; ++i) {
+        jet z = b;
+        for (int j = 0; j < F; ++j) z += w[j] * x[static_cast<std::size_t>(j) * n + i];
+        loss += log(T(1) + exp(z)) - y[i] * z;
+      }
+      loss /= static_cast<T>(n);
+      out.loss = loss.a;
+      for (int j = 0; j < F; ++j) out.grad.w[j] = loss.v[j];
+      out.grad.b = loss.v[F];
+    };
+  }
+};
+
 }  // namespace
 
 void register_ceres_jet() { add_cases("ceres_jet", prepare{}); }
+void register_ceres_jet_shaped() {
+  shaped::add_cases<shaped::model::logistic64>("ceres_jet", prepare_logistic{});
+}
 
 }  // namespace bench

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common.hpp"
+#include "shaped.hpp"
 
 namespace bench {
 
@@ -117,17 +118,23 @@ int main(int argc, char** argv) {
   bench::register_ctgrad_threads();
   bench::register_hand_scalar();
   bench::register_hand_vector();
+  bench::register_ctgrad_shaped();
+  bench::register_hand_scalar_shaped();
+  bench::register_hand_vector_shaped();
 #if BENCH_HAVE_EIGEN
   bench::register_eigen_autodiff();
+  bench::register_eigen_autodiff_shaped();
 #endif
 #if BENCH_HAVE_CERES
   bench::register_ceres_jet();
+  bench::register_ceres_jet_shaped();
 #endif
 #if BENCH_HAVE_ADOLC
   bench::register_adolc();
 #endif
 #if BENCH_HAVE_LIBTORCH
   bench::register_libtorch();
+  bench::register_libtorch_shaped();
 #endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
