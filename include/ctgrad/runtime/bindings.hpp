@@ -83,6 +83,7 @@ struct data_binding {
       !std::is_floating_point_v<Storage> && !(shape_of_t<Variable>::rank > 0 &&
                                               detail::is_std_array_v<Storage>);
   using value_type = typename detail::element_type<Storage>::type;
+  using storage_type = Storage;
   Storage storage;
 
   [[nodiscard]] constexpr std::size_t size() const noexcept {

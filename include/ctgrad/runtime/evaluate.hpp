@@ -57,83 +57,69 @@ struct reductions_before<node<Op, Args...>, I> {
   }();
 };
 
-// The value of a leaf at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>):
-// data give their points' values, everything else is the same at every point.
-// With Clamped, a packet's lanes past point `last` repeat it (packet::load_clamped).
-template <class V, class T, bool Clamped = false, class E, class Ctx>
-constexpr auto leaf_value(const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i,
-                          [[maybe_unused]] std::size_t last = 0) noexcept {
+// The value of a leaf at point i (V = T), or at points i .. i + V::width - 1 (V = packet<T>),
+// written into dst: data give their points' values, everything else is the same at every point.
+// A row of data or a vector parameter is loaded where it is kept, not built in a temporary and
+// copied. With Clamped, a packet's lanes past point `last` repeat it (packet::load_clamped).
+template <class V, class T, bool Clamped = false, class E, class Ctx, class D>
+constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, [[maybe_unused]] std::size_t i,
+                               [[maybe_unused]] std::size_t last = 0) noexcept {
   using S = shape_of_t<E>;
-  if constexpr (is_param_v<E>) {
-    const auto& b = ctx.template binding<E>();
-    if constexpr (S::rank == 0)
-      return splat<V>(static_cast<T>(b.value));
-    else {
-      value_t<V, S> r;
-      for (std::size_t k = 0; k < S::size; ++k) r[k] = splat<V>(static_cast<T>(b.at(k)));
-      return r;
-    }
-  } else if constexpr (is_data_v<E>) {
+  if constexpr (is_param_v<E> || is_data_v<E>) {
     const auto& b = ctx.template binding<E>();
     using B = std::remove_cvref_t<decltype(b)>;
-    if constexpr (S::rank == 0) {
-      if constexpr (std::is_same_v<V, T> || !B::is_column)
-        return splat<V>(static_cast<T>(b.at(i)));
-      else if constexpr (Clamped)
-        return V::template load_clamped<1>(b.storage.data(), i, last);
-      else
-        return V::load(b.storage.data() + i);
-    } else {
-      value_t<V, S> r;
-      for (std::size_t j = 0; j < S::size; ++j) {
-        if constexpr (std::is_same_v<V, T> || !B::is_column)
-          r[j] = splat<V>(static_cast<T>(b.at(i, j)));
-        else if constexpr (Clamped)
-          r[j] = V::template load_clamped<decltype(b.storage)::point_stride>(b.storage.feature(j),
-                                                                             i, last);
+    // Component k (a feature, for data rows; the point itself, for a data column) at i.
+    auto at = [&](std::size_t k) -> V {
+      if constexpr (is_param_v<E>) {
+        return splat<V>(static_cast<T>(b.at(k)));
+      } else if constexpr (std::is_same_v<V, T> || !B::is_column) {
+        if constexpr (S::rank == 0)
+          return splat<V>(static_cast<T>(b.at(i)));
         else
-          r[j] = V::template load_strided<decltype(b.storage)::point_stride>(
-              b.storage.feature(j) + i * decltype(b.storage)::point_stride);
+          return splat<V>(static_cast<T>(b.at(i, k)));
+      } else {
+        constexpr std::size_t stride = [] {
+          if constexpr (S::rank == 0)
+            return std::size_t{1};
+          else
+            return B::storage_type::point_stride;
+        }();
+        const auto* const first = [&] {  // of the data's own type, converted by the load
+          if constexpr (S::rank == 0)
+            return b.storage.data();
+          else
+            return b.storage.feature(k);
+        }();
+        if constexpr (Clamped)
+          return V::template load_clamped<stride>(first, i, last);
+        else
+          return V::template load_strided<stride>(first + i * stride);
       }
-      return r;
-    }
+    };
+    if constexpr (S::rank == 0)
+      dst = at(0);
+    else
+      for (std::size_t k = 0; k < S::size; ++k) dst[k] = at(k);
   } else if constexpr (is_rational_v<E>)
-    return splat<V>(E::template as<T>());
+    dst = splat<V>(E::template as<T>());
   else if constexpr (is_scalar_v<E>)
-    return splat<V>(static_cast<T>(e.value));
+    dst = splat<V>(static_cast<T>(e.value));
   else if constexpr (std::is_same_v<E, data_size>) {
     static_assert(Ctx::has_columns,
                   "ctgrad: the expression uses the number of data points (from the derivative of "
                   "a sum), but no data column is bound");
-    return splat<V>(static_cast<T>(ctx.points));
+    dst = splat<V>(static_cast<T>(ctx.points));
   } else
     static_assert(is_param_v<E>, "ctgrad: not an expression leaf");
 }
 
-// leaf_value written into dst: a row of data or a vector parameter is loaded where it is kept,
-// not built in a temporary and copied.
-template <class V, class T, bool Clamped = false, class E, class Ctx, class D>
-constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, std::size_t i,
-                               [[maybe_unused]] std::size_t last = 0) noexcept {
-  using S = shape_of_t<E>;
-  if constexpr (S::rank > 0 && (is_param_v<E> || is_data_v<E>)) {
-    const auto& b = ctx.template binding<E>();
-    using B = std::remove_cvref_t<decltype(b)>;
-    for (std::size_t k = 0; k < S::size; ++k) {
-      if constexpr (is_param_v<E>)
-        dst[k] = splat<V>(static_cast<T>(b.at(k)));
-      else if constexpr (std::is_same_v<V, T> || !B::is_column)
-        dst[k] = splat<V>(static_cast<T>(b.at(i, k)));
-      else if constexpr (Clamped)
-        dst[k] = V::template load_clamped<decltype(b.storage)::point_stride>(b.storage.feature(k),
-                                                                             i, last);
-      else
-        dst[k] = V::template load_strided<decltype(b.storage)::point_stride>(
-            b.storage.feature(k) + i * decltype(b.storage)::point_stride);
-    }
-  } else {
-    dst = leaf_value<V, T, Clamped>(e, ctx, i, last);
-  }
+// leaf_value_into, returned.
+template <class V, class T, bool Clamped = false, class E, class Ctx>
+constexpr auto leaf_value(const E& e, const Ctx& ctx, std::size_t i,
+                          std::size_t last = 0) noexcept {
+  value_t<V, shape_of_t<E>> r;
+  leaf_value_into<V, T, Clamped>(r, e, ctx, i, last);
+  return r;
 }
 
 // Point-wise evaluation inside reductions, with every shared subexpression computed once per
