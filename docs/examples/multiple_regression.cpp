@@ -69,8 +69,9 @@ int main() {
     const double trained = j < features ? params[w][j] : params[b];
     const double exact = a[j][m] / a[j][j];
     worst = std::fmax(worst, std::fabs(trained - exact));
-    std::printf("  %s%zu  trained %+.12f  least squares %+.12f\n", j < features ? "w" : "b",
-                j < features ? j : 0, trained, exact);
+    char name[8];
+    std::snprintf(name, sizeof name, j < features ? "w%zu" : "b", j);
+    std::printf("  %-3s trained %+.12f  least squares %+.12f\n", name, trained, exact);
   }
   std::printf("largest difference: %.3g\n", worst);
   return worst < 1e-9 ? 0 : 1;
