@@ -60,11 +60,11 @@ int main() {
               final_loss, steps, ctgrad::evaluate(loss, newton, data));
   for (std::size_t j = 0; j < features; ++j) {
     worst = std::fmax(worst, std::fabs(trained[w][j] - newton[w][j]));
-    std::printf("  w%zu  gradient descent %+.10f  Newton %+.10f  (true %+.2f)\n", j,
-                trained[w][j], newton[w][j], w_true[j]);
+    std::printf("  w%zu  gradient descent %+.10f  Newton %+.10f  (true %+.2f)\n", j, trained[w][j],
+                newton[w][j], w_true[j]);
   }
-  std::printf("  b   gradient descent %+.10f  Newton %+.10f  (true %+.2f)\n", trained[b],
-              newton[b], b_true);
+  std::printf("  b   gradient descent %+.10f  Newton %+.10f  (true %+.2f)\n", trained[b], newton[b],
+              b_true);
   std::printf("largest difference: %.3g\n", worst);
   return worst < 1e-6 && steps < 50 ? 0 : 1;
 }

@@ -54,14 +54,15 @@ int main() {
   const double threshold = 5e-3;  // 2% of the variance of y: R^2 above 0.98
   std::printf("gradient vs central differences (161 components): %s\n",
               gradient_ok ? "agree to 1e-6" : "DISAGREE");
-  std::printf("loss: %.6f before training, %.6f after 3000 epochs (threshold %.0e; the variance of "
-              "y is %.6f)\n",
-              start, end, threshold, [&] {
-                double mean_y = 0, var = 0;
-                for (double v : ys) mean_y += v / n;
-                for (double v : ys) var += (v - mean_y) * (v - mean_y) / n;
-                return var;
-              }());
+  std::printf(
+      "loss: %.6f before training, %.6f after 3000 epochs (threshold %.0e; the variance of "
+      "y is %.6f)\n",
+      start, end, threshold, [&] {
+        double mean_y = 0, var = 0;
+        for (double v : ys) mean_y += v / n;
+        for (double v : ys) var += (v - mean_y) * (v - mean_y) / n;
+        return var;
+      }());
   static_cast<void>(trained);
   return gradient_ok && end < threshold ? 0 : 1;
 }

@@ -67,7 +67,8 @@ constexpr gradient_comparison as_fraction(bool agrees, double x) noexcept {
 
 // The binding b, or, when b binds P, a double binding of P with component k set to v.
 template <class P, class B>
-constexpr auto rebind(const B& b, [[maybe_unused]] std::size_t k, [[maybe_unused]] double v) noexcept {
+constexpr auto rebind(const B& b, [[maybe_unused]] std::size_t k,
+                      [[maybe_unused]] double v) noexcept {
   if constexpr (std::is_same_v<typename B::variable, P>) {
     using S = shape_of_t<P>;
     if constexpr (S::rank == 0)

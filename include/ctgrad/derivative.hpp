@@ -72,9 +72,8 @@ constexpr auto operand_adjoint(const E& e, A a) noexcept {
     return zero_t{};
   else
     return [&]<std::size_t... J>(std::index_sequence<J...>) {
-      return adjoint_of<P>(operand_of<I>(e),
-                           fit_shape<shape_of_t<U>>(
-                               E::op::template pullback<I>(a, e, operand_of<J>(e)...)));
+      return adjoint_of<P>(operand_of<I>(e), fit_shape<shape_of_t<U>>(E::op::template pullback<I>(
+                                                 a, e, operand_of<J>(e)...)));
     }
   (std::make_index_sequence<E::arity>{});
 }

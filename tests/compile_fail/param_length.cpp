@@ -1,4 +1,4 @@
-// expect: ctgrad: the array bound to a shaped parameter (named in the condition above) does not have as many components
+// expect: ctgrad: the array bound to a shaped parameter (named in the condition above)
 // expect-name: param_named<'w'>
 // Misuse: binding an array of 7 values to a parameter of 8 components.
 #include <array>

@@ -1,4 +1,4 @@
-// expect: ctgrad: the rows bound to data (named in the condition above) do not have as many features
+// expect: ctgrad: the rows bound to data (named in the condition above) do not have
 // expect-name: data_named<'x'>
 // Misuse: binding rows of 2 features to data rows of 3.
 #include <array>

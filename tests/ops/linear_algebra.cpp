@@ -21,7 +21,8 @@ template <class E, class S>
 constexpr bool has_shape = std::is_same_v<ctgrad::shape_of_t<E>, S>;
 
 // Shapes follow the operations.
-static_assert(has_shape<decltype(w), ctgrad::shape<3>> && has_shape<decltype(W), ctgrad::shape<4, 3>>);
+static_assert(has_shape<decltype(w), ctgrad::shape<3>> &&
+              has_shape<decltype(W), ctgrad::shape<4, 3>>);
 static_assert(has_shape<decltype(dot(w, x)), ctgrad::shape<>>);
 static_assert(has_shape<decltype(W * x), ctgrad::shape<4>>);
 static_assert(has_shape<decltype(tanh(W * x) + v), ctgrad::shape<4>>);
@@ -38,9 +39,9 @@ static_assert(has_shape<decltype(d(mean(square(y - dot(w, x))), w)), ctgrad::sha
 static_assert(d(w[1_i], w) == ctgrad::scatter<1, ctgrad::shape<3>>(1_c));
 static_assert(d(component_sum(w), w) == ctgrad::broadcast<ctgrad::shape<3>>(1_c));
 static_assert(d(squared_norm(w), w) == 2_c * w);
-static_assert(d(dot(v, W * x), W) == ctgrad::outer(v, x));
+static_assert(d(dot(v, W* x), W) == ctgrad::outer(v, x));
 // a scalar parameter broadcast over a vector receives the sum of its adjoint's components
-static_assert(d(dot(v, W * x + b), b) == component_sum(v));
+static_assert(d(dot(v, W* x + b), b) == component_sum(v));
 
 // Components are taken through element-wise operations, reductions and outer products.
 static_assert(ctgrad::component<2>(mean(x * y)) == mean(x[2_i] * y));

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <array>
-#include <ctgrad.hpp>
-#include <stdexcept>
 #include <cmath>
+#include <ctgrad.hpp>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 namespace {

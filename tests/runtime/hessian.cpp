@@ -14,8 +14,8 @@ constexpr ctgrad::param<"c"> c;
 constexpr ctgrad::data<"x", 3> x;
 constexpr ctgrad::data<"y"> y;
 
-const std::vector<std::array<double, 3>> xs{{1.0, 2.0, 3.0}, {0.5, -1.0, 2.0}, {2.0, 0.0, 1.0},
-                                            {-1.0, 1.0, 1.0}, {0.3, 0.2, 0.1}, {1.0, 1.0, 0.0}};
+const std::vector<std::array<double, 3>> xs{{1.0, 2.0, 3.0},  {0.5, -1.0, 2.0}, {2.0, 0.0, 1.0},
+                                            {-1.0, 1.0, 1.0}, {0.3, 0.2, 0.1},  {1.0, 1.0, 0.0}};
 const std::vector<double> ys{1.0, -1.0, 1.0, -1.0, 1.0, 1.0};
 }  // namespace
 
@@ -26,10 +26,9 @@ TEST_CASE("the Hessian agrees with finite differences of the gradient") {
   const auto h = ctgrad::hessian(loss, wrt(w, b), w = wv, b = bv, x = xs, y = ys);
   static_assert(decltype(h)::size() == 4);
   auto grad_at = [&](std::array<double, 4> p) {
-    const auto g =
-        ctgrad::value_and_grad(loss, wrt(w, b), w = std::array{p[0], p[1], p[2]}, b = p[3],
-                               x = xs, y = ys)
-            .grad;
+    const auto g = ctgrad::value_and_grad(loss, wrt(w, b), w = std::array{p[0], p[1], p[2]},
+                                          b = p[3], x = xs, y = ys)
+                       .grad;
     return std::array{g[w][0], g[w][1], g[w][2], g[b]};
   };
   const std::array<double, 4> at{wv[0], wv[1], wv[2], bv};
@@ -89,7 +88,8 @@ TEST_CASE("one Newton step solves linear least squares from any start") {
     CAPTURE(start);
     auto p = ctgrad::parameters(w = std::array{start, start, -start}, b = start);
     ctgrad::newton_step(loss, p, data);
-    for (std::size_t k = 0; k < 3; ++k) CHECK(p[w][k] == doctest::Approx(solution[k]).epsilon(1e-12));
+    for (std::size_t k = 0; k < 3; ++k)
+      CHECK(p[w][k] == doctest::Approx(solution[k]).epsilon(1e-12));
     CHECK(p[b] == doctest::Approx(solution[3]).epsilon(1e-12));
   }
 }

@@ -16,8 +16,8 @@
 #include <utility>
 
 #include "../detail/diagnostics.hpp"
-#include "fixed_string.hpp"
 #include "../runtime/data_views.hpp"
+#include "fixed_string.hpp"
 #include "node.hpp"
 #include "shape.hpp"
 
@@ -78,8 +78,7 @@ inline constexpr std::size_t array_extent_v<std::array<T, N>> = N;
   char buffer[96];
   std::string message = "ctgrad: parameter '";
   message.append(name);
-  std::snprintf(buffer, sizeof buffer, "' has %zu components, the bound values %zu", expected,
-                got);
+  std::snprintf(buffer, sizeof buffer, "' has %zu components, the bound values %zu", expected, got);
   throw std::invalid_argument(message + buffer);
 }
 [[noreturn]] inline void throw_feature_stride(std::string_view name, std::size_t points,
@@ -189,11 +188,14 @@ using element_t = std::remove_cv_t<std::remove_pointer_t<element_pointer_t<C>>>;
 // Types that know their own stride (Eigen's blocks and maps, mdspan-like views): their data()
 // is not the start of size() consecutive values, so they are refused rather than misread.
 template <class C>
-concept strided_view = requires(const C& c) { c.innerStride(); } || requires(const C& c) {
-  c.stride(0);
-};
+concept strided_view = requires(const C& c) {
+  c.innerStride();
+}
+|| requires(const C& c) { c.stride(0); };
 template <class C>
-concept unit_stride = requires { requires std::remove_cvref_t<C>::InnerStrideAtCompileTime == 1; };
+concept unit_stride = requires {
+  requires std::remove_cvref_t<C>::InnerStrideAtCompileTime == 1;
+};
 template <bool Ok, class Variable, class View>
 inline constexpr bool is_contiguous = Ok;
 
@@ -216,7 +218,7 @@ struct data {
   /// Binds rows from a container of std::array<T, N> (one array per point, e.g.
   /// std::vector<std::array<float, 8>>), viewed, not copied.
   template <class C>
-  requires(std::is_lvalue_reference_v<C> && requires(C& c) {
+  requires(std::is_lvalue_reference_v<C>&& requires(C& c) {
     std::data(c);
     std::size(c);
     requires detail::is_std_array_v<detail::row_element_t<C>>;
@@ -282,9 +284,10 @@ struct data<Name> {
     using T = detail::element_t<C>;
     constexpr bool contiguous =
         !detail::strided_view<std::remove_cvref_t<C>> || detail::unit_stride<C>;
-    static_assert(detail::is_contiguous<contiguous, detail::spelled_t<data>, std::remove_cvref_t<C>>,
-                  "ctgrad: this view has a stride (its values are not consecutive in memory), so "
-                  "it cannot be read as a column; copy it into a contiguous container first");
+    static_assert(
+        detail::is_contiguous<contiguous, detail::spelled_t<data>, std::remove_cvref_t<C>>,
+        "ctgrad: this view has a stride (its values are not consecutive in memory), so "
+        "it cannot be read as a column; copy it into a contiguous container first");
     return data_binding<data, std::span<const T>>{
         std::span<const T>(std::data(column), std::size(column))};
   }

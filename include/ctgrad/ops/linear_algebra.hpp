@@ -357,8 +357,7 @@ template <std::size_t K, expression E>
         return detail::rebuild<Op>(detail::component_of_operand<K>(operand_of<I>(e))...);
       }
     (std::make_index_sequence<E::arity>{});
-    else
-      return make_node<component_op<K>>(e);
+    else return make_node<component_op<K>>(e);
   } else {
     return make_node<component_op<K>>(e);
   }

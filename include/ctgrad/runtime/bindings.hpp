@@ -80,8 +80,8 @@ struct data_binding {
   using variable = Variable;
   /// True when the binding holds one value per data point (false for a single point).
   static constexpr bool is_column =
-      !std::is_floating_point_v<Storage> && !(shape_of_t<Variable>::rank > 0 &&
-                                              detail::is_std_array_v<Storage>);
+      !std::is_floating_point_v<Storage> &&
+      !(shape_of_t<Variable>::rank > 0 && detail::is_std_array_v<Storage>);
   using value_type = typename detail::element_type<Storage>::type;
   using storage_type = Storage;
   Storage storage;

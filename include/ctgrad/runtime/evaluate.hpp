@@ -23,8 +23,8 @@
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
-#include "../expr/variable.hpp"
 #include "../expr/shape.hpp"
+#include "../expr/variable.hpp"
 #include "../ops/arithmetic.hpp"
 #include "context.hpp"
 #include "reduce.hpp"
@@ -150,8 +150,8 @@ template <class List, class E>
 struct append_unique;
 template <class... Ts, class E>
 struct append_unique<type_list<Ts...>, E> {
-  using type = std::conditional_t<std::is_base_of_v<type_tag<E>, type_set<Ts...>>,
-                                  type_list<Ts...>, type_list<Ts..., E>>;
+  using type = std::conditional_t<std::is_base_of_v<type_tag<E>, type_set<Ts...>>, type_list<Ts...>,
+                                  type_list<Ts..., E>>;
 };
 
 template <class List, class E>
@@ -270,7 +270,8 @@ struct point_evaluator<V, T, Ctx, type_list<Es...>> {
   template <std::size_t K>
   constexpr void fill() noexcept {
     if constexpr (K < sizeof...(Es)) {
-      slots.template get<K>() = compute(typename flat_tuple<std::index_sequence_for<Es...>, Es...>::template type<K>{});
+      slots.template get<K>() =
+          compute(typename flat_tuple<std::index_sequence_for<Es...>, Es...>::template type<K>{});
       fill<K + 1>();
     }
   }
@@ -382,7 +383,7 @@ constexpr auto outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& s
       return [&]<std::size_t... I>(std::index_sequence<I...>) {
         return apply_op<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
             outer_value<Offset + reductions_before<E, I>::value, T>(operand_of<I>(e), ctx,
-                                                                     sums)...);
+                                                                    sums)...);
       }
     (std::make_index_sequence<E::arity>{});
   } else {

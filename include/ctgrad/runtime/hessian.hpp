@@ -81,7 +81,8 @@ consteval auto computed_entries() noexcept {
   constexpr std::size_t N = components_v<Ps...>;
   constexpr auto zero = []<std::size_t... K>(std::index_sequence<K...>) {
     return std::array<bool, N * N>{structural_zero_v<K / N, K % N, E, Ps...>...};
-  }(std::make_index_sequence<N * N>{});
+  }
+  (std::make_index_sequence<N * N>{});
   constexpr std::size_t count = [&] {
     std::size_t c = 0;
     for (std::size_t k = 0; k < N * N; ++k) c += (k / N <= k % N && !zero[k]) ? 1 : 0;
@@ -139,7 +140,8 @@ inline constexpr std::size_t structural_zeros_v = [] {
   constexpr auto zero = []<std::size_t... K>(std::index_sequence<K...>) {
     return std::array<bool, N * N>{
         detail::structural_zero_v<K / N, K % N, E, std::remove_cvref_t<Ps>...>...};
-  }(std::make_index_sequence<N * N>{});
+  }
+  (std::make_index_sequence<N * N>{});
   std::size_t count = 0;
   for (bool z : zero) count += z ? 1 : 0;
   return count;

@@ -122,10 +122,8 @@ constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) no
           evaluate_rule<V, T>(operand_of<I>(r), t, a)...);
     }
   (std::make_index_sequence<R::arity>{});
-  else if constexpr (is_rational_v<R>)
-    return splat<V>(R::template as<T>());
-  else
-    return operand_value(r, t);
+  else if constexpr (is_rational_v<R>) return splat<V>(R::template as<T>());
+  else return operand_value(r, t);
 }
 
 template <std::size_t J, class S, class Tape>
@@ -161,7 +159,8 @@ constexpr void backward(const E& e, const tape<V, E>& t, const A& a, Sink& sink)
         if constexpr (depends_on_any_v<U, Wrt>) {
           constexpr auto rule = pullback_rule<E, K, A>();
           backward<V, T, Wrt, Offset + scalar_reductions_before<E, K>>(
-              operand_of<K>(e), t.children.template get<K>(), evaluate_rule<V, T>(rule, t, a), sink);
+              operand_of<K>(e), t.children.template get<K>(), evaluate_rule<V, T>(rule, t, a),
+              sink);
         }
       };
       [[maybe_unused]] const int in_order[] = {

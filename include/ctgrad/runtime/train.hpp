@@ -91,7 +91,8 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
     optimizer.step(params, grad);
     bool ok = is_finite(value);
     auto finite = [](const auto& b) {
-      for (std::size_t k = 0; k < shape_of_t<typename std::remove_cvref_t<decltype(b)>::variable>::size; ++k)
+      for (std::size_t k = 0;
+           k < shape_of_t<typename std::remove_cvref_t<decltype(b)>::variable>::size; ++k)
         if (!is_finite(b.at(k)))
           return false;
       return true;

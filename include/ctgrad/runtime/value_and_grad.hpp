@@ -87,8 +87,9 @@ struct point_leaves {
 template <class E>
 struct calls_a_function : std::false_type {};
 template <class Op, class... Args>
-struct calls_a_function<node<Op, Args...>>
-    : std::bool_constant<requires(packet<float> p) { Op::apply_packet(p); }> {};
+    struct calls_a_function<node<Op, Args...>> : std::bool_constant < requires(packet<float> p) {
+  Op::apply_packet(p);
+} > {};
 
 template <class Reductions>
 struct any_reduction_calls_a_function : std::false_type {};
@@ -128,7 +129,8 @@ using reduction_operand_t = std::remove_cvref_t<decltype(operand_of<0>(std::decl
 template <class T, class Ctx, class Reductions, class... Ps>
 struct gradient_terms {
   static constexpr std::size_t G = components_v<Ps...>;
-  static constexpr std::size_t M = decltype(hana::length(std::declval<Reductions>()))::value * (1 + G);
+  static constexpr std::size_t M =
+      decltype(hana::length(std::declval<Reductions>()))::value * (1 + G);
   const Ctx& ctx;
   const Reductions& reductions;
   // Fewer points than a block's 16 lanes are still evaluated in packets when a term calls a

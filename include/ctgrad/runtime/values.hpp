@@ -65,7 +65,8 @@ constexpr V apply_lanes(const V& first, const Vs&... rest) noexcept {
     return Op::apply_packet(first, rest...);
   } else {
     V result;
-    for (std::size_t k = 0; k < V::width; ++k) result.set_lane(k, Op::apply(first.lane(k), rest.lane(k)...));
+    for (std::size_t k = 0; k < V::width; ++k)
+      result.set_lane(k, Op::apply(first.lane(k), rest.lane(k)...));
     return result;
   }
 }
@@ -105,7 +106,8 @@ constexpr V splat(T x) noexcept {
   if constexpr (std::is_arithmetic_v<V>)
     return static_cast<V>(x);
   else
-    return V::broadcast(static_cast<typename std::remove_cvref_t<decltype(std::declval<V>().lane(0))>>(x));
+    return V::broadcast(
+        static_cast<typename std::remove_cvref_t<decltype(std::declval<V>().lane(0))>>(x));
 }
 
 }  // namespace ctgrad::detail
