@@ -83,7 +83,7 @@ struct matvec_op : shaped_operation {
   template <class A, class B, class X, class Y>
   static constexpr auto compute(const X& w, const Y& x) noexcept {
     constexpr std::size_t m = detail::dim_v<A, 0>, n = detail::dim_v<A, 1>;
-    std::array<std::remove_cvref_t<decltype(w[0] * x[0])>, m> r{};
+    std::array<std::remove_cvref_t<decltype(w[0] * x[0])>, m> r;  // every component written
     for (std::size_t i = 0; i < m; ++i) {
       auto s = w[i * n] * x[0];
       for (std::size_t j = 1; j < n; ++j) s = s + w[i * n + j] * x[j];
@@ -109,7 +109,7 @@ struct transposed_matvec_op : shaped_operation {
   template <class A, class B, class X, class Y>
   static constexpr auto compute(const X& w, const Y& a) noexcept {
     constexpr std::size_t m = detail::dim_v<A, 0>, n = detail::dim_v<A, 1>;
-    std::array<std::remove_cvref_t<decltype(w[0] * a[0])>, n> r{};
+    std::array<std::remove_cvref_t<decltype(w[0] * a[0])>, n> r;  // every component written
     for (std::size_t j = 0; j < n; ++j) r[j] = w[j] * a[0];
     for (std::size_t i = 1; i < m; ++i)
       for (std::size_t j = 0; j < n; ++j) r[j] = r[j] + w[i * n + j] * a[i];
@@ -133,7 +133,7 @@ struct outer_op : shaped_operation {
   template <class A, class B, class X, class Y>
   static constexpr auto compute(const X& p, const Y& q) noexcept {
     constexpr std::size_t m = A::size, n = B::size;
-    std::array<std::remove_cvref_t<decltype(p[0] * q[0])>, m * n> r{};
+    std::array<std::remove_cvref_t<decltype(p[0] * q[0])>, m * n> r;  // every component written
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = 0; j < n; ++j) r[i * n + j] = p[i] * q[j];
     return r;
@@ -193,7 +193,7 @@ struct broadcast_op : shaped_operation {
   using result_shape = S;
   template <class A, class X>
   static constexpr auto compute(const X& u) noexcept {
-    std::array<X, S::size> r{};
+    std::array<X, S::size> r;
     for (auto& c : r) c = u;
     return r;
   }

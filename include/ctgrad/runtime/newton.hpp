@@ -62,10 +62,6 @@ constexpr bool solve_in_place(std::array<F, N * N>& a, std::array<F, N>& b) noex
 
 }  // namespace detail
 
-/// What a Newton step reports: the loss and its gradient before the step.
-template <class T, class... Ps>
-using newton_report = value_and_gradient<T, Ps...>;
-
 /// One Newton step on every parameter of `params`: solves H d = g (in double for float
 /// parameters) and sets p = p - d. Returns the loss and gradient before the step. Throws
 /// std::domain_error, leaving `params` unchanged, when the Hessian is singular to working

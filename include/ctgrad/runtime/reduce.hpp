@@ -104,8 +104,9 @@ constexpr void add_packets(std::array<P, M>& sums, const std::array<P, M>& next)
 
 // Adds up the M point-wise terms of points [begin, end), in the order of step 2. `terms`
 // gives them one point at a time (terms.at(i): std::array<T, M>) and, for float and double,
-// reduction_lanes points at a time (terms.packet_at(i): std::array<packet<T>, M>), which fills
-// the lanes exactly as reduction_lanes calls of at() would.
+// a packet of points at a time (terms.packet_at(i): std::array<packet<T>, M>, or
+// terms.add_packet_at(i, sums), which adds them to the lane sums where they are made), which fills
+// the lanes exactly as the same number of calls of at() would.
 template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
                                      std::size_t end) noexcept {

@@ -122,9 +122,6 @@ struct point_sink {
   }
 };
 
-template <class R>
-using reduction_operand_t = std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>;
-
 // The point-wise terms of value_and_grad: per reduction, the term and its G partials.
 template <class T, class Ctx, class Reductions, class... Ps>
 struct gradient_terms {
@@ -176,11 +173,6 @@ struct gradient_terms {
 
   constexpr std::array<T, M> at(std::size_t i) const noexcept {
     std::array<T, M> out;  // every element written: no zeroing per point
-    sweep<false>(i, out);
-    return out;
-  }
-  std::array<packet<T>, M> packet_at(std::size_t i) const noexcept {
-    std::array<packet<T>, M> out;
     sweep<false>(i, out);
     return out;
   }

@@ -33,28 +33,6 @@ constexpr const auto& part(const X& x, [[maybe_unused]] std::size_t k) noexcept 
     return x;
 }
 
-/// A value of shape S, every component x.
-template <class S, class V>
-constexpr value_t<V, S> fill(V x) noexcept {
-  if constexpr (S::rank == 0)
-    return x;
-  else {
-    value_t<V, S> r;
-    for (auto& c : r) c = x;
-    return r;
-  }
-}
-
-/// x + y, component by component (the same shape).
-template <class X>
-constexpr void add_to(X& x, const X& y) noexcept {
-  if constexpr (is_shaped_value_v<X>) {
-    for (std::size_t k = 0; k < x.size(); ++k) x[k] = x[k] + y[k];
-  } else {
-    x = x + y;
-  }
-}
-
 // The scalar rule of an element-wise operation on numbers, or on packets: with + - * / where the
 // rule is written with those only, with the tag's packet rule where it has one, else lane by lane.
 template <class Op, class T, class V, class... Vs>
