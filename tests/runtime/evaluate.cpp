@@ -84,9 +84,8 @@ TEST_CASE("a subexpression shared by the loss and its gradient is computed once 
   }
 }
 
-TEST_CASE("a power-of-two constant factor taken out of a reduction leaves every bit as written") {
-  // mean(-2 * x * (y - w * x)) is evaluated as -2 * mean(x * (y - w * x)); scaling by 2^k
-  // commutes with rounding, so the result is the per-point product, summed in order.
+TEST_CASE("a reduction adds its terms as written, constant factors included") {
+  // mean(-2 * x * (y - w * x)) is ((-2 * x) * (y - w * x)) at every point, summed in order.
   using namespace ctgrad::literals;
   std::uint32_t state = 7;
   auto next = [&] {
@@ -115,7 +114,7 @@ TEST_CASE("a bare variable is an expression too") {
   static_assert(!std::is_assignable_v<const ctgrad::param<"w">&, const ctgrad::param<"w">&>);
 }
 
-TEST_CASE("taking a constant factor out of a reduction keeps zeros, and fractions stay in") {
+TEST_CASE("a reduction starts from +0, and a fraction stays at every term") {
   using namespace ctgrad::literals;
   const double big = std::numeric_limits<double>::max();
   const std::vector<double> zero{0.0};
@@ -126,4 +125,39 @@ TEST_CASE("taking a constant factor out of a reduction keeps zeros, and fraction
   CHECK(!std::signbit(ctgrad::evaluate(sum(-2_c * x * w), w = 1.0, x = zero)));
   // 1/2 * big + 1/2 * big is big; taking 1/2 out would overflow to inf first
   CHECK(ctgrad::evaluate(sum(1_c / 2_c * x), x = two_big) == big);
+}
+
+// Issue 11: taking the -2 out of mean(-2 * x * r) regrouped (-2 * x) * r into -2 * (x * r),
+// which loses the last bit where x * r is subnormal, and gave a finite sum where the terms
+// overflow. Evaluation is term by term now; these data failed before.
+template <class T>
+void check_term_by_term(T tiny, T huge) {
+  using namespace ctgrad::literals;
+  const std::vector<T> xs{tiny, T(0.75) * tiny, T(3)};
+  const std::vector<T> ys{T(0.5), T(0.25), T(-1)};
+  const T wv = 0;
+  T by_hand = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const T term = (T(-2) * xs[i]) * (ys[i] - wv * xs[i]);
+    by_hand = by_hand + term;
+  }
+  by_hand = by_hand / T(3);
+  const auto dloss = d(mean(square(y - w * x)), w);
+  static_assert(dloss == mean(-2_c * x * (y - w * x)));
+  CHECK(ctgrad::evaluate(dloss, w = wv, x = xs, y = ys) == by_hand);
+  // A single subnormal product: (-2 * x) * 0.5 is -x exactly; -2 * (x * 0.5) is not.
+  const std::vector<T> one_x{tiny}, one_y{T(0.5)};
+  CHECK(ctgrad::evaluate(dloss, w = wv, x = one_x, y = one_y) == -tiny);
+  CHECK(ctgrad::value_and_grad(mean(square(y - w * x)), wrt(w), w = wv, x = one_x, y = one_y)
+            .grad[w] == -tiny);
+  // Near overflow: 2 * huge is inf, so the terms are +inf and -inf and their sum is NaN, as a
+  // plain loop gives; the factor taken out would have given 2 * (huge - huge) = 0.
+  const std::vector<T> big{huge, -huge}, ones{T(1), T(1)};
+  CHECK(std::isnan(ctgrad::evaluate(sum(2_c * x * y), x = big, y = ones)));
+  CHECK(ctgrad::evaluate(sum(x * y), x = big, y = ones) == T(0));
+}
+
+TEST_CASE("subnormal and near-overflow data are evaluated term by term, in float and double") {
+  check_term_by_term<float>(0x1.000002p-126f, std::numeric_limits<float>::max());
+  check_term_by_term<double>(0x1.0000000000001p-1022, std::numeric_limits<double>::max());
 }

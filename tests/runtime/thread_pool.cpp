@@ -1,11 +1,23 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <ctgrad.hpp>
 #include <ctgrad/runtime/thread_pool.hpp>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 namespace {
 constexpr ctgrad::param<"w"> w;
@@ -101,4 +113,121 @@ TEST_CASE("a vector model on a pool: bitwise identical to one thread, functions 
     CHECK(got.grad[v] == reference.grad[v]);
     CHECK(got.grad[b] == reference.grad[b]);
   }
+}
+
+// Issue 11, item 1: a pool whose construction fails part-way must stop the threads it started
+// (before the fix, they waited on destroyed condition variables: a hang, or std::terminate from
+// ~vector<thread>). Run in a child process whose address space is capped so that thread stacks
+// run out after a few threads; an alarm turns a hang into a failure. Not under a sanitizer,
+// whose runtime needs address space of its own.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CTGRAD_TEST_UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CTGRAD_TEST_UNDER_SANITIZER 1
+#endif
+#endif
+
+#if defined(__linux__) && !defined(CTGRAD_TEST_UNDER_SANITIZER)
+TEST_CASE("a pool that cannot start all its threads stops the started ones and throws") {
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    alarm(30);  // a hang ends in SIGALRM
+    long pages = 0;
+    if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(statm, "%ld", &pages) != 1)
+        pages = 0;
+      std::fclose(statm);
+    }
+    const rlim_t cap = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+                       (64u << 20);  // room for a few 8 MiB thread stacks, not for 63
+    const rlimit limit{cap, cap};
+    if (pages == 0 || setrlimit(RLIMIT_AS, &limit) != 0)
+      _exit(3);
+    try {
+      ctgrad::thread_pool pool{ctgrad::thread_pool::max_threads()};
+      _exit(2);  // every thread started: the cap did not bite, the test proves nothing
+    } catch (const std::system_error&) {
+      _exit(0);
+    } catch (...) {
+      _exit(4);
+    }
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK_MESSAGE(!WIFSIGNALED(status), "the child died of signal ", WTERMSIG(status));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
+
+TEST_CASE("a pool refuses more threads than it can use, with the count") {
+  CHECK_THROWS_WITH_AS(ctgrad::thread_pool{SIZE_MAX},
+                       doctest::Contains("ctgrad: thread_pool of 18446744073709551615 threads"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(ctgrad::thread_pool{ctgrad::thread_pool::max_threads() + 1},
+                  std::invalid_argument);
+  CHECK(ctgrad::thread_pool::max_threads() >= 64);
+  ctgrad::thread_pool most{ctgrad::thread_pool::max_threads()};
+  CHECK(most.size() == ctgrad::thread_pool::max_threads());
+}
+
+TEST_CASE("destroying a pool waits for the evaluation in progress on another thread") {
+  // The evaluation holds caller_mutex() for its whole use of the pool; here a thread holds it as
+  // an evaluation would, and the destructor must not stop the workers before it lets go.
+  auto pool = std::make_unique<ctgrad::thread_pool>(2);
+  std::atomic<bool> holding{false}, release{false}, destroyed{false};
+  std::thread evaluation([&] {
+    const std::lock_guard busy(pool->caller_mutex());
+    holding = true;
+    while (!release) std::this_thread::yield();
+  });
+  while (!holding) std::this_thread::yield();
+  std::thread destroyer([&] {
+    pool.reset();
+    destroyed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(!destroyed);  // still waiting for the evaluation
+  release = true;
+  evaluation.join();
+  destroyer.join();
+  CHECK(destroyed);
+}
+
+namespace {
+// The identity, which says when an evaluation first computes it and then dawdles for 20 ms, so
+// that the pool is destroyed while the evaluation is under way.
+struct announcing_op : ctgrad::function_operation {
+  [[maybe_unused]] static constexpr std::string_view name = "announcing";
+  static inline std::atomic<bool> entered{false};
+  template <class T>
+  static T apply(T u) noexcept {
+    if (!entered.exchange(true))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return u;
+  }
+  template <std::size_t>
+  static constexpr auto pullback(auto a, auto, auto) noexcept {
+    return a;
+  }
+};
+}  // namespace
+
+TEST_CASE("a pool destroyed while another thread evaluates on it lets the evaluation finish") {
+  // Before the fix the destructor stopped the workers under the running evaluation, which then
+  // waited for them forever (or crashed).
+  const auto xs = noisy<double>(8 * ctgrad::reduction_block, 9);
+  const auto data = ctgrad::dataset(x = xs);
+  const auto loss = mean(square(ctgrad::make_node<announcing_op>(x) - w));
+  const double expected = ctgrad::evaluate(loss, w = 0.5, data);
+  announcing_op::entered = false;
+  auto pool = std::make_unique<ctgrad::thread_pool>(2);
+  double got = 0;
+  std::thread evaluation([&, &p = *pool] { got = ctgrad::evaluate(p, loss, w = 0.5, data); });
+  while (!announcing_op::entered) std::this_thread::yield();
+  pool.reset();
+  evaluation.join();
+  CHECK(got == expected);
 }

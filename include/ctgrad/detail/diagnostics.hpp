@@ -10,6 +10,17 @@
 
 #include "../expr/fixed_string.hpp"
 
+// A compile error at the call site when an argument that is a constant there breaks a
+// precondition: clang's diagnose_if sees the argument's value, which no standard C++20 construct
+// can without turning every call into a constant expression. Elsewhere the function checks at
+// run time.
+#if defined(__clang__)
+#define CTGRAD_DIAGNOSE_IF(condition, message) \
+  __attribute__((diagnose_if(condition, message, "error")))
+#else
+#define CTGRAD_DIAGNOSE_IF(condition, message)
+#endif
+
 namespace ctgrad {
 template <fixed_string Name, std::size_t... Dims>
 struct param;

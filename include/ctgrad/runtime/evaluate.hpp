@@ -25,7 +25,6 @@
 #include "../expr/queries.hpp"
 #include "../expr/shape.hpp"
 #include "../expr/variable.hpp"
-#include "../ops/arithmetic.hpp"
 #include "context.hpp"
 #include "reduce.hpp"
 #include "values.hpp"
@@ -287,37 +286,11 @@ struct point_evaluator<V, T, Ctx, type_list<Es...>> {
   }
 };
 
-// A constant factor c = -1 or +-2^k (k >= 1) of a reduction's operand, as in mean(-2 * x * r),
-// is applied once to the sum instead of at every point, saving a multiplication per point.
-// sum(c * e_i) == c * sum(e_i) bit for bit: negation is exact, and scaling by 2^k with k >= 1
-// commutes with rounding and cannot underflow. The two differ only where the term-by-term sum
-// overflows (there it gives inf or NaN; c * sum(e_i) may still be finite, and closer to the
-// exact sum). Fractions such as 1/2 are not taken out: scaling down can underflow, and summing
-// unscaled terms can overflow where the scaled ones do not. The factor is applied before
-// mean's division, and from +0, as the lanes start: c * (+0) would be -0 for c < 0.
-constexpr bool is_power_of_two(std::intmax_t v) noexcept {
-  if (v < 0)
-    v = -v;
-  return v > 0 && (v & (v - 1)) == 0;
-}
-template <class C>
-inline constexpr bool hoistable_factor_v = false;
-template <std::intmax_t N, std::intmax_t D>
-inline constexpr bool hoistable_factor_v<rational<N, D>> = D == 1 && N != 1 && is_power_of_two(N);
-
-template <class R>
-using reduction_factor_t = typename split_constant<
-    std::remove_cvref_t<decltype(operand_of<0>(std::declval<R>()))>>::type::constant;
-
-// The point-wise term that reduction r adds up (without a hoistable constant factor).
-template <class R>
-constexpr auto reduction_term(const R& r) noexcept {
-  if constexpr (hoistable_factor_v<reduction_factor_t<R>>)
-    return constant_free_part(operand_of<0>(r));
-  else
-    return operand_of<0>(r);
-}
-
+// A reduction adds its operand's value at each point exactly as written: a constant factor is
+// not taken out of the sum. Taking +-2^k out of (c * a) * b regroups it into c * (a * b), which
+// loses bits where a * b is subnormal, and c * sum(e_i) is finite where the term-by-term sum
+// overflows; evaluating term by term keeps every value equal to the plain loop's.
+//
 // The M reductions' point-wise terms, one point or one packet of points at a time.
 template <class T, class Ctx, class Reductions>
 struct reduction_terms {
@@ -327,7 +300,7 @@ struct reduction_terms {
   template <class V>
   constexpr auto terms_at(std::size_t i) const noexcept {
     return hana::unpack(reductions, [&](const auto&... r) {
-      using shared = typename shared_nodes<type_list<>, decltype(reduction_term(r))...>::type;
+      using shared = typename shared_nodes<type_list<>, decltype(operand_of<0>(r))...>::type;
       const point_evaluator<V, T, Ctx, shared> at_point(ctx, i);
       constexpr std::size_t M = (shape_of_t<std::remove_cvref_t<decltype(r)>>::size + ... + 0);
       std::array<V, M> out;
@@ -339,7 +312,7 @@ struct reduction_terms {
         else
           out[k++] = x;
       };
-      [[maybe_unused]] const int in_order[] = {(put(at_point.value(reduction_term(r))), 0)..., 0};
+      [[maybe_unused]] const int in_order[] = {(put(at_point.value(operand_of<0>(r))), 0)..., 0};
       return out;
     });
   }
@@ -370,9 +343,7 @@ constexpr auto outer_value(const E& e, const Ctx& ctx, const std::array<T, M>& s
       using S = shape_of_t<E>;
       value_t<T, S> r{};
       for (std::size_t k = 0; k < S::size; ++k) {
-        T total = sums[Offset + k];
-        if constexpr (hoistable_factor_v<reduction_factor_t<E>>)
-          total = T(0) + reduction_factor_t<E>::template as<T>() * total;
+        const T total = sums[Offset + k];
         if constexpr (S::rank == 0)
           r = E::op::finish(total, ctx.points);
         else

@@ -13,6 +13,9 @@
 #include <cstddef>
 #include <mutex>
 #include <new>
+#include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -29,25 +32,44 @@ namespace ctgrad {
 /// A fixed set of worker threads for evaluation over large data. The caller's thread works too,
 /// so `thread_pool{2}` starts one extra thread. Memory for block sums grows with the largest data
 /// seen and is then reused: a steady training loop does not allocate.
+///
+/// Several threads may evaluate on one pool (they take turns). Destroying the pool waits for an
+/// evaluation in progress to finish; starting one on a pool being destroyed is undefined
+/// behaviour, as for any object.
 class thread_pool {
  public:
+  /// The most threads a pool takes: 4 per hardware thread, at least 64. More threads than cores
+  /// only add switching (each thread sums its share of blocks, with no waiting to hide), and a
+  /// count such as SIZE_MAX is a mistake better reported than attempted.
+  [[nodiscard]] static std::size_t max_threads() noexcept {
+    return std::max<std::size_t>(64, 4 * std::size_t{std::thread::hardware_concurrency()});
+  }
+
   /// `threads` in all, counting the caller's; 0 means std::thread::hardware_concurrency().
+  /// Throws std::invalid_argument above max_threads(), and std::system_error when the system
+  /// cannot start a thread, after stopping the threads already started.
   explicit thread_pool(std::size_t threads = 0) {
     if (threads == 0)
       threads = std::max(1u, std::thread::hardware_concurrency());
+    if (threads > max_threads())
+      throw std::invalid_argument("ctgrad: thread_pool of " + std::to_string(threads) +
+                                  " threads; at most " + std::to_string(max_threads()) +
+                                  " (4 per hardware thread) are taken");
     workers_.reserve(threads - 1);
-    for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
+    try {
+      for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
+    } catch (...) {
+      stop();  // the started workers wait on members about to be destroyed: stop and join them
+      throw;
+    }
   }
   thread_pool(const thread_pool&) = delete;
   thread_pool& operator=(const thread_pool&) = delete;
   ~thread_pool() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-      ++generation_;
-    }
-    wake_.notify_all();
-    for (auto& w : workers_) w.join();
+    // An evaluation in progress on another thread holds caller_mutex(): let it finish, since
+    // the workers it waits for are about to stop.
+    const std::lock_guard no_caller(caller_);
+    stop();
   }
 
   /// Held by an evaluation for its whole use of the pool, so that several threads may share one
@@ -97,6 +119,16 @@ class thread_pool {
   }
 
  private:
+  void stop() noexcept {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      ++generation_;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
   static std::size_t share(std::size_t t, std::size_t threads, std::size_t blocks) noexcept {
     return blocks * (t + 1) / threads;  // thread t sums blocks [share(t - 1), share(t))
   }
@@ -188,13 +220,14 @@ template <expression E, class... Ps, binding_argument... As>
 }
 
 /// `train` on a thread pool: the same run, bit for bit, as on one thread.
-template <expression E, class... Ps, class... Ds, class Optimizer,
+template <expression E, class... Ps, class... Ds, class Optimizer, class Epochs,
           class Callback = detail::no_callback>
 auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
-           const data_set<Ds...>& train_data, const Optimizer& optimizer, std::size_t epochs,
-           Callback&& on_epoch = {}) {
+           const data_set<Ds...>& train_data, const Optimizer& optimizer, Epochs epochs,
+           Callback&& on_epoch = {})
+    CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
   return detail::train_with(detail::pooled_summation{pool}, loss, params, train_data, optimizer,
-                            epochs, on_epoch);
+                            detail::checked_epochs(epochs), on_epoch);
 }
 
 }  // namespace ctgrad
