@@ -120,6 +120,16 @@ template <expression E, class P>
   return detail::derivative_of<P>(e);
 }
 
+/// A plain number in place of the expression is refused with a message (its derivative is 0).
+template <class T, class P>
+requires std::is_arithmetic_v<T>
+constexpr auto d(T, P) noexcept {
+  static_assert(sizeof(T) == 0,
+                "ctgrad: d(e, w) differentiates a ctgrad expression; the first argument is a "
+                "plain number, whose derivative is 0 (write 0_c if that is meant)");
+  return zero_t{};  // only after the error: a use of the result adds none
+}
+
 /// The same as `d(e, p)`, spelled out.
 template <expression E, class P>
 [[nodiscard]] constexpr auto derivative(const E& e, P p) noexcept {

@@ -14,7 +14,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LOCATION = re.compile(r'^.*?:\d+:\d+: ')
 
 
+def only(path):
+    """The compiler id of a case's `// only: ID: reason` line, or None."""
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            m = re.match(r'^// only: (\w+): ', line)
+            if m:
+                return m.group(1)
+    return None
+
+
 def first_error(compiler, include, path):
+    restricted = only(path)
+    if restricted is not None and restricted not in compiler:
+        return '(%s only)' % restricted
     args = [compiler, '-std=c++20', '-I' + include, '-fsyntax-only', '-DCTGRAD_COMPILE_FAIL', path]
     env = dict(os.environ, LC_ALL='C', LANG='C', LANGUAGE='C')
     out = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env).stdout

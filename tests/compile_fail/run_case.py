@@ -12,6 +12,11 @@ The case passes when
   3. the first line of the compiler's output that contains "error" contains "ctgrad:",
   4. the output contains the text of the `// expect:` line, and the `// expect-name:` text if any.
 
+A `// only: ID: reason` line restricts the case to the compiler whose meson id is ID: on another
+compiler it is reported as skipped (exit 77) without compiling. A `// expect-errors: N` line
+requires exactly N error lines (notes and "N errors generated" do not count), for misuses whose
+fix was to make the ctgrad: line the only error.
+
 A `// known-bad: ID: reason` line marks a library diagnostic known to fail check 3 on the
 compiler whose meson id is ID (gcc, clang): there the case is reported as skipped (exit 77) as
 long as everything else holds, and fails once check 3 passes, so that the stale marker is removed.
@@ -25,6 +30,7 @@ SKIP = 77
 TIMEOUT = 300  # seconds per compilation; a case takes about one
 ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 ERROR_LINE = re.compile(r'\berror\b')
+ERROR_COUNTED = re.compile(r'(^|: )(fatal )?error: ')  # "file:line:col: error: ...", not notes
 
 
 def fail(message, output=None):
@@ -50,19 +56,27 @@ def parse_case(path):
         if m:
             name = m.group(1)
     known_bad = {}
+    only = None
+    errors = None
     for line in lines:
         if not line.startswith('//'):
             break  # only the leading comment block
         m = re.match(r'^// known-bad: (\w+): (.*)$', line)
         if m:
             known_bad[m.group(1)] = m.group(2)
+        m = re.match(r'^// only: (\w+): (.*)$', line)
+        if m:
+            only = (m.group(1), m.group(2))
+        m = re.match(r'^// expect-errors: (\d+)$', line)
+        if m:
+            errors = int(m.group(1))
     text = '\n'.join(lines)
     if not re.search(r'^#ifdef CTGRAD_COMPILE_FAIL$', text, re.M) or not re.search(r'^#else\b', text, re.M):
         fail(path + ': the offending line must be under "#ifdef CTGRAD_COMPILE_FAIL" and its '
              'correct twin under "#else"')
     if not re.search(r'^#include <ctgrad.hpp>', text, re.M):
         fail(path + ': a case includes <ctgrad.hpp>')
-    return expect, name, known_bad
+    return expect, name, known_bad, only, errors
 
 
 def compile_case(command, path, offending):
@@ -91,7 +105,10 @@ def main(argv):
         print(__doc__)
         return 2
     path, command = argv[0], argv[2:]
-    expect, name, known_bad = parse_case(path)
+    expect, name, known_bad, only, errors = parse_case(path)
+    if only is not None and compiler_id != only[0]:
+        print('SKIP (%s only: %s)' % only)
+        return SKIP
 
     code, out = compile_case(command, path, offending=False)
     if code != 0:
@@ -115,6 +132,10 @@ def main(argv):
         fail('the output does not contain the expected message "%s"' % expect, out)
     if name is not None and name not in plain:
         fail('the output does not name the variable: "%s" is missing' % name, out)
+    if errors is not None:
+        count = sum(1 for line in out.splitlines() if ERROR_COUNTED.search(line))
+        if count != errors:
+            fail('%d error lines, where the case expects %d' % (count, errors), out)
 
     if compiler_id in known_bad:
         if first_ok:

@@ -15,6 +15,13 @@ using ctgrad::testing::x;
 static_assert(pow<0>(w) == 1_c && pow<1>(w) == w);
 static_assert(pow<3>(2_c) == 8_c && pow<-2>(2_c) == 1_c / 4_c && pow<2>(-1_c / 3_c) == 1_c / 9_c);
 static_assert(square(w) == pow<2>(w));
+// Constant powers fold by squaring (issue 11: pow<1000>(-1_c) ran out of template depth), and
+// the largest powers that fit in 64 bits fold exactly (pow<64>(2_c) is
+// compile_fail/constant_overflow).
+static_assert(pow<1000>(-1_c) == 1_c && pow<1001>(-1_c) == -1_c);
+static_assert(pow<62>(2_c) == ctgrad::constant<std::intmax_t{1} << 62>);
+static_assert(pow<-62>(-2_c) == ctgrad::constant<1, std::intmax_t{1} << 62>);
+static_assert(pow<39>(3_c) == 4052555153018976267_c && pow<3>(-2_c / 3_c) == -8_c / 27_c);
 // d pow<N>(u) = N * du * pow<N - 1>(u)
 static_assert(d(pow<3>(w), w) == 3_c * square(w));
 static_assert(d(square(w), w) == 2_c * w);

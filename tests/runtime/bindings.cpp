@@ -115,3 +115,15 @@ TEST_CASE("sgd and validate see every component") {
                        "ctgrad: data rows 'r' is not finite at index 4 (nan)",
                        std::invalid_argument);
 }
+
+TEST_CASE("braced lists bind as std::arrays would: copied") {
+  // Issue 11: x = {1.0, 2.0} was 58 lines of overload failure; it is a copied column now.
+  constexpr ctgrad::param<"v", 2> v;
+  constexpr ctgrad::data<"r", 2> r;
+  static_assert(ctgrad::evaluate(mean(w * x), w = 2.0, x = {1.0, 2.0}) == 3.0);
+  static_assert(ctgrad::evaluate(dot(v, r), v = {1.0, 2.0}, r = {3.0, 4.0}) == 11.0);
+  const auto column = (x = {1.0f, 2.0f, 4.0f});  // owned: nothing dangles after the statement
+  CHECK(ctgrad::evaluate(sum(x), column) == 7.0f);
+  auto p = ctgrad::parameters(v = {0.5, -0.25});
+  CHECK(p[v] == std::array{0.5, -0.25});
+}

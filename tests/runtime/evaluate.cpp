@@ -150,10 +150,12 @@ void check_term_by_term(T tiny, T huge) {
   CHECK(ctgrad::evaluate(dloss, w = wv, x = one_x, y = one_y) == -tiny);
   CHECK(ctgrad::value_and_grad(mean(square(y - w * x)), wrt(w), w = wv, x = one_x, y = one_y)
             .grad[w] == -tiny);
-  // Near overflow: 2 * huge is inf, so the terms are +inf and -inf and their sum is NaN, as a
-  // plain loop gives; the factor taken out would have given 2 * (huge - huge) = 0.
+  // Near overflow (constant<2>, not 2_c: clang 14 leaves a consteval literal call inside a
+  // doctest CHECK in a template unevaluated, an undefined symbol at link time): 2 * huge is inf, so
+  // the terms are +inf and -inf and their sum is NaN, as a plain loop gives; the factor taken out
+  // would have given 2 * (huge - huge) = 0.
   const std::vector<T> big{huge, -huge}, ones{T(1), T(1)};
-  CHECK(std::isnan(ctgrad::evaluate(sum(2_c * x * y), x = big, y = ones)));
+  CHECK(std::isnan(ctgrad::evaluate(sum(ctgrad::constant<2> * x * y), x = big, y = ones)));
   CHECK(ctgrad::evaluate(sum(x * y), x = big, y = ones) == T(0));
 }
 

@@ -15,8 +15,10 @@
 // can without turning every call into a constant expression. Elsewhere the function checks at
 // run time.
 #if defined(__clang__)
-#define CTGRAD_DIAGNOSE_IF(condition, message) \
-  __attribute__((diagnose_if(condition, message, "error")))
+// (-Wgcc-compat, on with -pedantic, would note that g++ lacks the attribute.)
+#define CTGRAD_DIAGNOSE_IF(condition, message)                                          \
+  _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wgcc-compat\"") \
+      __attribute__((diagnose_if(condition, message, "error"))) _Pragma("clang diagnostic pop")
 #else
 #define CTGRAD_DIAGNOSE_IF(condition, message)
 #endif

@@ -55,20 +55,76 @@ struct normalized {
   using type = rational<sign * N / g, sign * D / g>;
 };
 
-// Checked arithmetic on the intmax_t numerators and denominators: an overflow while folding is
-// a compile error, never a wrong constant.
-consteval std::intmax_t checked_mul(std::intmax_t a, std::intmax_t b) {
-  std::intmax_t r{};
-  if (__builtin_mul_overflow(a, b, &r))
-    throw "ctgrad: overflow while folding a compile-time constant";
-  return r;
+// A fraction folded from others, with a flag for overflow: the arithmetic below never fails in
+// the middle of a constant expression (which compilers report as an unreadable "throw-expression
+// is not a constant expression"), so that the caller can static_assert with a ctgrad: message.
+struct folded {
+  std::intmax_t num;
+  std::intmax_t den;
+  bool overflow;
+};
+
+constexpr folded fold(std::intmax_t n, std::intmax_t d, bool overflow) noexcept {
+  // lowest terms with a positive denominator; -INTMAX_MIN does not exist, so it overflows
+  if (overflow || d == 0)
+    return {n, d, overflow};
+  const std::intmax_t g = gcd(n, d);
+  n /= g;
+  d /= g;
+  if (d < 0) {
+    overflow = __builtin_mul_overflow(n, -1, &n) || __builtin_mul_overflow(d, -1, &d);
+  }
+  return {n, d, overflow};
 }
-consteval std::intmax_t checked_add(std::intmax_t a, std::intmax_t b) {
-  std::intmax_t r{};
-  if (__builtin_add_overflow(a, b, &r))
-    throw "ctgrad: overflow while folding a compile-time constant";
-  return r;
+
+constexpr folded fold_mul(folded a, folded b) noexcept {
+  std::intmax_t n{}, d{};
+  const bool o =
+      __builtin_mul_overflow(a.num, b.num, &n) || __builtin_mul_overflow(a.den, b.den, &d);
+  return fold(n, d, a.overflow || b.overflow || o);
 }
+constexpr folded fold_add(folded a, folded b) noexcept {
+  std::intmax_t x{}, y{}, n{}, d{};
+  const bool o = __builtin_mul_overflow(a.num, b.den, &x) ||
+                 __builtin_mul_overflow(b.num, a.den, &y) || __builtin_add_overflow(x, y, &n) ||
+                 __builtin_mul_overflow(a.den, b.den, &d);
+  return fold(n, d, a.overflow || b.overflow || o);
+}
+constexpr folded fold_neg(folded a) noexcept {
+  std::intmax_t n{};
+  const bool o = __builtin_mul_overflow(a.num, -1, &n);
+  return {n, a.den, a.overflow || o};
+}
+// a^n by squaring: about 2 log2(n) products (a recursion of n products ran out of template
+// depth at pow<1000>). a is nonzero when n < 0.
+constexpr folded fold_pow(folded a, std::intmax_t n) noexcept {
+  const bool invert = n < 0;
+  std::uintmax_t k = invert ? 0 - static_cast<std::uintmax_t>(n) : static_cast<std::uintmax_t>(n);
+  folded result{1, 1, a.overflow};
+  while (k != 0) {
+    if (k & 1)
+      result = fold_mul(result, a);
+    k >>= 1;
+    if (k != 0)
+      a = fold_mul(a, a);
+  }
+  return invert ? fold(result.den, result.num, result.overflow) : result;
+}
+
+template <class R>
+inline constexpr folded folded_v = {R::num, R::den, false};
+
+template <folded F>
+struct from_folded {
+  static_assert(!F.overflow,
+                "ctgrad: overflow while folding a compile-time constant: a numerator or "
+                "denominator does not fit in 64 bits (std::intmax_t)");
+  // After an overflow the type is 0, so that the message above comes alone.
+  using type = typename std::conditional_t<F.overflow, std::type_identity<rational<0, 1>>,
+                                           normalized<F.num, F.den>>::type;
+};
+template <folded F>
+using from_folded_t = typename from_folded<F>::type;
 
 }  // namespace detail
 
@@ -98,17 +154,15 @@ inline constexpr bool is_one_v = std::is_same_v<E, one_t>;
 namespace detail {
 
 template <class A, class B>
-using rational_add =
-    typename normalized<checked_add(checked_mul(A::num, B::den), checked_mul(B::num, A::den)),
-                        checked_mul(A::den, B::den)>::type;
+using rational_add = from_folded_t<fold_add(folded_v<A>, folded_v<B>)>;
 template <class A>
-using rational_neg = rational<-A::num, A::den>;
+using rational_neg = from_folded_t<fold_neg(folded_v<A>)>;
 template <class A, class B>
-using rational_mul =
-    typename normalized<checked_mul(A::num, B::num), checked_mul(A::den, B::den)>::type;
+using rational_mul = from_folded_t<fold_mul(folded_v<A>, folded_v<B>)>;
 template <class A, class B>
-using rational_div =
-    typename normalized<checked_mul(A::num, B::den), checked_mul(A::den, B::num)>::type;
+using rational_div = from_folded_t<fold_mul(folded_v<A>, folded{B::den, B::num, false})>;
+template <class A, std::intmax_t N>
+using rational_pow = from_folded_t<fold_pow(folded_v<A>, N)>;
 
 }  // namespace detail
 
@@ -137,42 +191,57 @@ template <operand T>
 
 namespace detail {
 
-consteval int digit_value(char c) {
-  if (c < '0' || c > '9')
-    throw "ctgrad: the _c literal takes decimal digits and one '.' only";
-  return c - '0';
-}
+// What a _c literal spells: a fraction, or why it is none.
+struct literal_reading {
+  folded value;
+  bool bad_character;
+  bool two_points;
+};
 
 template <char... Cs>
-consteval std::intmax_t literal_part(bool want_denominator) {
+constexpr literal_reading read_literal() noexcept {
   constexpr char text[] = {Cs...};
-  std::intmax_t num = 0;
-  std::intmax_t den = 1;
-  bool fraction = false;
+  literal_reading r{{0, 1, false}, false, false};
+  std::intmax_t num = 0, den = 1;
+  bool fraction = false, overflow = false;
   for (char c : text) {
     if (c == '\'')
-      continue;
+      continue;  // digit separator
     if (c == '.') {
-      if (fraction)
-        throw "ctgrad: the _c literal has more than one '.'";
+      r.two_points = r.two_points || fraction;
       fraction = true;
-      continue;
+    } else if (c < '0' || c > '9') {
+      r.bad_character = true;
+    } else {
+      overflow = overflow || __builtin_mul_overflow(num, 10, &num) ||
+                 __builtin_add_overflow(num, c - '0', &num);
+      if (fraction)
+        overflow = overflow || __builtin_mul_overflow(den, 10, &den);
     }
-    num = checked_add(checked_mul(num, 10), digit_value(c));
-    if (fraction)
-      den = checked_mul(den, 10);
   }
-  return want_denominator ? den : num;
+  r.value = fold(num, den, overflow);
+  return r;
 }
 
 }  // namespace detail
 
 namespace literals {
 
-/// A compile-time constant literal: `2_c` is constant<2>, `0.25_c` is constant<1, 4>.
+/// A compile-time constant literal: `2_c` is constant<2>, `0.25_c` is constant<1, 4>. Decimal
+/// digits and one '.' only; the value must fit in 64-bit integers as a fraction.
 template <char... Cs>
 [[nodiscard]] consteval auto operator""_c() noexcept {
-  return constant<detail::literal_part<Cs...>(false), detail::literal_part<Cs...>(true)>;
+  constexpr detail::literal_reading r = detail::read_literal<Cs...>();
+  static_assert(!r.bad_character,
+                "ctgrad: the _c literal takes decimal digits and one '.' only (no exponent such "
+                "as 1e3, no hexadecimal): write 1000_c, or constant<N, D>");
+  static_assert(!r.two_points, "ctgrad: the _c literal has more than one '.'");
+  static_assert(r.bad_character || !r.value.overflow,
+                "ctgrad: the _c literal does not fit in 64 bits (std::intmax_t) as a fraction");
+  if constexpr (r.bad_character || r.two_points || r.value.overflow)
+    return rational<0, 1>{};
+  else
+    return rational<r.value.num, r.value.den>{};
 }
 
 }  // namespace literals

@@ -106,6 +106,7 @@ struct param {
   using ctgrad_expression_tag = void;
   using shape_type = shape<Dims...>;
   static constexpr auto name = Name;
+  static_assert(Name.size() > 0, "ctgrad: a parameter needs a name: param<\"\"> is refused");
 
   /// Binds a value to this scalar parameter for evaluation: `w = 0.0f`.
   template <std::floating_point T>
@@ -125,6 +126,12 @@ struct param {
     shaped_value_t<T, shape_type> v{};
     for (std::size_t k = 0; k < N && k < shape_type::size; ++k) detail::flat_at(v, k) = values[k];
     return param_binding<param, shaped_value_t<T, shape_type>>{v};
+  }
+  /// Binds a vector (or a matrix, row-major) from a braced list: `w = {0.5, -0.25, 1.0}`.
+  template <std::floating_point T, std::size_t N>
+  requires(sizeof...(Dims) > 0) constexpr auto operator=(
+      T (&&values)[N]) const noexcept {  // NOLINT
+    return *this = std::to_array(std::move(values));
   }
   template <std::floating_point T, std::size_t N, std::size_t M>
   requires(sizeof...(Dims) == 2) constexpr auto operator=(
@@ -210,6 +217,7 @@ struct data {
   using ctgrad_expression_tag = void;
   using shape_type = shape<Dims...>;
   static constexpr auto name = Name;
+  static_assert(Name.size() > 0, "ctgrad: a data variable needs a name: data<\"\"> is refused");
   static_assert(detail::shape_is_supported<sizeof...(Dims) == 1, shape_type>,
                 "ctgrad: data rows are vectors (data<\"x\", 8>); matrix-shaped data points are not "
                 "supported");
@@ -262,6 +270,11 @@ struct data {
                   "as many features as the variable");
     return data_binding<data, std::array<T, N>>{point};
   }
+  /// One data point as a braced list: `x = {1.0, 2.0, ...}` (copied).
+  template <std::floating_point T, std::size_t N>
+  constexpr auto operator=(T (&&point)[N]) const noexcept {  // NOLINT
+    return *this = std::to_array(std::move(point));
+  }
   /// Feature I of the data row: `x[ctgrad::index_c<0>]`.
   template <std::size_t I>
   constexpr auto operator[](std::integral_constant<std::size_t, I>) const noexcept {
@@ -275,6 +288,7 @@ template <fixed_string Name>
 struct data<Name> {
   using ctgrad_expression_tag = void;
   static constexpr auto name = Name;
+  static_assert(Name.size() > 0, "ctgrad: a data variable needs a name: data<\"\"> is refused");
 
   /// Binds a column (std::array, std::vector, std::span, ...) without copying it. The
   /// container must outlive the binding.
@@ -305,6 +319,11 @@ struct data<Name> {
   template <std::floating_point T>
   constexpr auto operator=(T point) const noexcept {  // NOLINT
     return data_binding<data, T>{point};
+  }
+  /// A braced list, `x = {1.0, 2.0}`, is copied into the binding as a std::array would be.
+  template <std::floating_point T, std::size_t N>
+  constexpr auto operator=(T (&&column)[N]) const noexcept {  // NOLINT
+    return *this = std::to_array(std::move(column));
   }
   template <class C>
   requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>> &&

@@ -82,18 +82,6 @@ struct pow_op : pointwise_operation {
   static constexpr auto pullback(auto a, auto out, auto u) noexcept;
 };
 
-namespace detail {
-template <std::intmax_t N, class R>
-constexpr auto rational_pow(R r) noexcept {
-  if constexpr (N == 0)
-    return one_t{};
-  else if constexpr (N < 0)
-    return rational_div<one_t, decltype(rational_pow<-N>(r))>{};
-  else
-    return rational_mul<R, decltype(rational_pow<N - 1>(r))>{};
-}
-}  // namespace detail
-
 /// u to the integer power N, simplified: pow<0>(u) is 1, pow<1>(u) is u, constants fold.
 template <std::intmax_t N, expression E>
 [[nodiscard]] constexpr auto pow(E u) noexcept {
@@ -103,7 +91,7 @@ template <std::intmax_t N, expression E>
     return u;
   else if constexpr (is_rational_v<E>) {
     static_assert(N > 0 || !is_zero_v<E>, "ctgrad: pow<N>(0) with N < 0 divides by 0");
-    return detail::rational_pow<N>(u);
+    return detail::rational_pow<E, N>{};
   } else if constexpr (is_zero_v<E>)
     return zero_t{};
   else

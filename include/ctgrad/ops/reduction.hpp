@@ -80,7 +80,11 @@ constexpr auto make_mean(E e) noexcept {
 
 template <class E>
 constexpr void check_reduction_operand() noexcept {
-  static_assert(has_data_v<E>,
+  // mean(x - x) is mean(0) once simplified: the data variable the user wrote is gone.
+  static_assert(!is_rational_v<E>,
+                "ctgrad: the expression inside mean()/sum() simplified to a compile-time "
+                "constant (x - x is 0, x / x is 1), so no data variable is left to reduce over");
+  static_assert(is_rational_v<E> || has_data_v<E>,
                 "ctgrad: mean()/sum() of an expression with no data variable: there is nothing "
                 "to reduce over (did you mean to use the expression itself?)");
   static_assert(!has_reduction_v<E>,
@@ -102,6 +106,22 @@ template <expression E>
 [[nodiscard]] constexpr auto mean(E e) noexcept {
   detail::check_reduction_operand<E>();
   return detail::make_mean(e);
+}
+
+/// A plain number is refused: it varies over no data points (ctgrad::mean(2.0) is a mistake).
+template <class T>
+requires std::is_arithmetic_v<T>
+constexpr auto mean(T) noexcept {
+  static_assert(sizeof(T) == 0,
+                "ctgrad: mean() and sum() take a ctgrad expression over data, not a plain number");
+  return zero_t{};  // only after the error: a use of the result adds none
+}
+template <class T>
+requires std::is_arithmetic_v<T>
+constexpr auto sum(T) noexcept {
+  static_assert(sizeof(T) == 0,
+                "ctgrad: mean() and sum() take a ctgrad expression over data, not a plain number");
+  return zero_t{};  // only after the error: a use of the result adds none
 }
 
 }  // namespace ctgrad

@@ -38,7 +38,9 @@ struct scalar_of<std::array<V, N>> : scalar_of<V> {};
 /// A value bound to a parameter; made by `param<...>::operator=`. `value` is the parameter's
 /// value in the user's shape (a number, a std::array, or a nested std::array for a matrix).
 template <class Variable, class Value>
-struct param_binding {
+struct [[nodiscard(
+    "ctgrad: w = value makes a binding and does nothing by itself; pass it to evaluate(), "
+    "value_and_grad() or parameters(), or assign to p[w] to change a parameter")]] param_binding {
   using variable = Variable;
   using value_type = typename detail::scalar_of<Value>::type;
   static constexpr bool is_column = false;
@@ -76,7 +78,9 @@ struct element_type<column_view<T, N>> {
 }  // namespace detail
 
 template <class Variable, class Storage>
-struct data_binding {
+struct [[nodiscard(
+    "ctgrad: x = X makes a binding and does nothing by itself; pass it to evaluate(), "
+    "value_and_grad() or dataset()")]] data_binding {
   using variable = Variable;
   /// True when the binding holds one value per data point (false for a single point).
   static constexpr bool is_column =
@@ -102,8 +106,8 @@ struct data_binding {
       return storage;
   }
   /// Feature j of point i, for data rows.
-  [[nodiscard]] constexpr value_type at([[maybe_unused]] std::size_t i,
-                                        std::size_t j) const noexcept {
+  [[nodiscard]] constexpr value_type at([[maybe_unused]] std::size_t i, std::size_t j)
+      const noexcept {
     if constexpr (is_column)
       return storage.at(i, j);
     else
@@ -226,11 +230,19 @@ struct param_set {
 
   template <fixed_string Name, std::size_t... Dims>
   [[nodiscard]] constexpr auto& operator[](param<Name, Dims...>) noexcept {
-    return hana::at_c<index<param<Name, Dims...>>()>(bindings).value;
+    constexpr std::size_t i = index<param<Name, Dims...>>();
+    if constexpr (i < sizeof...(Bs))
+      return hana::at_c<i>(bindings).value;
+    else
+      return missing;  // only after the error naming the parameter: no follow-on errors
   }
   template <fixed_string Name, std::size_t... Dims>
   [[nodiscard]] constexpr const auto& operator[](param<Name, Dims...>) const noexcept {
-    return hana::at_c<index<param<Name, Dims...>>()>(bindings).value;
+    constexpr std::size_t i = index<param<Name, Dims...>>();
+    if constexpr (i < sizeof...(Bs))
+      return hana::at_c<i>(bindings).value;
+    else
+      return missing;
   }
   static constexpr std::size_t size() noexcept { return sizeof...(Bs); }
 
@@ -243,6 +255,7 @@ struct param_set {
         "ctgrad: this parameter set has no such parameter (named in the condition above)");
     return i;
   }
+  static inline double missing = 0;
 };
 
 /// Groups parameter bindings into a mutable set: `auto p = ctgrad::parameters(w = 0.0f, b =

@@ -55,6 +55,31 @@ struct evaluation_type<> {
   using type = double;  // an expression of constants alone
 };
 
+// The first variable of E, depth first, that none of Bs... binds; void when all are bound.
+template <class E, class... Bs>
+struct first_unbound {
+  using type = std::conditional_t<
+      (is_param_v<E> || is_data_v<E>)&&binding_index<E, Bs...>() == sizeof...(Bs), E, void>;
+};
+template <class Op, class... Args, class... Bs>
+struct first_unbound<node<Op, Args...>, Bs...> {
+  using type = typename first_non_void<typename first_unbound<Args, Bs...>::type...>::type;
+};
+
+// One error for the first unbound variable, so that a call with nothing bound gets one message
+// rather than one per use of each variable.
+template <class V>
+consteval bool report_unbound() {
+  if constexpr (std::is_void_v<V>) {
+    return true;
+  } else {
+    static_assert(value_is_bound<false, spelled_t<V>>,
+                  "ctgrad: the expression uses a variable that has no value bound (named in the "
+                  "condition above); pass it, e.g. w = 0.0f or x = X");
+    return false;
+  }
+}
+
 }  // namespace detail
 
 /// Everything evaluation needs besides the expression. T is the evaluation type: the common
@@ -82,6 +107,12 @@ struct context {
     else
       return false;
   }();
+
+  /// True when every variable of E has a value here; otherwise a compile error names the first
+  /// that has none, and callers skip the evaluation (no further errors).
+  template <class E>
+  static constexpr bool binds_all =
+      detail::report_unbound<typename detail::first_unbound<E, Bs...>::type>();
 
   /// The binding of variable V; an unbound V is a compile error naming it.
   template <class V>

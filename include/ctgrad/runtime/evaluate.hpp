@@ -429,8 +429,12 @@ constexpr auto evaluate_outputs(const Ctx& ctx, const Summation& summation, cons
 template <expression E, binding_argument... As>
 [[nodiscard]] constexpr auto evaluate(const E& e, const As&... args) {
   const auto ctx = make_context(args...);
-  return detail::to_user_shape<shape_of_t<E>>(
-      std::get<0>(detail::evaluate_outputs(ctx, detail::sequential_summation{}, e)));
+  using Ctx = std::remove_const_t<decltype(ctx)>;
+  if constexpr (!Ctx::template binds_all<E>)
+    return typename Ctx::value_type{};  // only after the error naming the unbound variable
+  else
+    return detail::to_user_shape<shape_of_t<E>>(
+        std::get<0>(detail::evaluate_outputs(ctx, detail::sequential_summation{}, e)));
 }
 
 }  // namespace ctgrad

@@ -12,8 +12,12 @@
 namespace ctgrad {
 
 /// Gradient descent with a fixed learning rate: `ctgrad::sgd opt{0.01};`.
-template <std::floating_point L = double>
+template <class L = double>
 struct sgd {
+  // Unconstrained, so that sgd{1} reaches this message instead of a failed deduction.
+  static_assert(std::is_floating_point_v<L>,
+                "ctgrad: the learning rate is a floating-point number: write sgd{1.0} or "
+                "sgd{0.01f}, not sgd{1}");
   L learning_rate;
 
   /// Applies one step to every parameter the gradient holds.
@@ -36,7 +40,7 @@ struct sgd {
   }
 };
 
-template <std::floating_point L>
+template <class L>
 sgd(L) -> sgd<L>;
 
 }  // namespace ctgrad
