@@ -1,17 +1,25 @@
 #pragma once
 /// \file
-/// Plain stochastic gradient descent, with PyTorch's update: p = p - lr * g, in the parameter's
-/// own type, for every component of vector and matrix parameters.
+/// Stochastic gradient descent with PyTorch's update (torch.optim.SGD, single-tensor path):
+/// momentum, dampening, Nesterov momentum and weight decay, in the parameter's own type, for every
+/// component of vector and matrix parameters.
+///
+///   ctgrad::sgd plain{0.01f};                                   // p -= lr * g, no state
+///   ctgrad::sgd opt{params, {.lr = 0.1, .momentum = 0.9, .nesterov = true}};
 
 #include <concepts>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include "bindings.hpp"
+#include "optimizer_state.hpp"
 
 namespace ctgrad {
 
-/// Gradient descent with a fixed learning rate: `ctgrad::sgd opt{0.01};`.
+/// Plain gradient descent with a fixed learning rate: `ctgrad::sgd opt{0.01f};`. No state.
+/// Computes p - lr * g in two roundings, as a hand-written loop (and the seed notebook's
+/// `w -= learning_rate * w.grad`) does; the stateful form below follows torch.optim.SGD.
 template <class L = double>
 struct sgd {
   // Unconstrained, so that sgd{1} reaches this message instead of a failed deduction.
@@ -25,6 +33,8 @@ struct sgd {
   constexpr void step(param_set<Bs...>& params, const G& grad) const noexcept {
     (update<typename Bs::variable>(params, grad), ...);
   }
+  [[nodiscard]] constexpr double lr() const noexcept { return learning_rate; }
+  constexpr void set_lr(double lr) noexcept { learning_rate = static_cast<L>(lr); }
 
  private:
   template <class P, class PS, class G>
@@ -40,7 +50,66 @@ struct sgd {
   }
 };
 
+/// torch.optim.SGD's hyper-parameters, with its defaults; `lr` has none and must be given.
+struct sgd_options {
+  double lr = std::numeric_limits<double>::quiet_NaN();
+  double momentum = 0;
+  double dampening = 0;
+  double weight_decay = 0;
+  bool nesterov = false;
+};
+
+/// torch.optim.SGD on a parameter set: `ctgrad::sgd opt{params, {.lr = 0.1, .momentum = 0.9}};`.
+/// The momentum buffer has the parameters' shapes (`opt.momentum_buffer[w]`); like PyTorch's, it
+/// starts as a copy of the first step's gradient. Invalid hyper-parameters throw
+/// std::invalid_argument at construction, as in PyTorch.
+template <class... Bs>
+struct sgd<param_set<Bs...>> {
+  using params_type = param_set<Bs...>;
+  sgd_options options;
+  params_type momentum_buffer;
+  std::size_t steps = 0;  // steps taken; the buffer is a copy of the gradient at the first
+
+  sgd(const params_type& params, sgd_options o)
+      : options(o), momentum_buffer(detail::zeros_like(params)) {
+    detail::require(options.lr >= 0, "sgd", "learning rate", options.lr, ">= 0 (and given)");
+    detail::require_non_negative("sgd", "momentum", options.momentum);
+    detail::require_non_negative("sgd", "weight_decay", options.weight_decay);
+    detail::require(!options.nesterov || (options.momentum > 0 && options.dampening == 0), "sgd",
+                    "dampening", options.dampening,
+                    "0, with a positive momentum, for Nesterov momentum");
+  }
+
+  /// One step of torch.optim.SGD (tests/reference/pytorch_formulas.md, "SGD").
+  template <class G>
+  void step(params_type& params, const G& grad) {
+    const sgd_options o = options;
+    const bool first = steps == 0;
+    detail::for_each_component(
+        params, grad,
+        [&](auto& p, auto g, auto& buf) {
+          using V = decltype(g);
+          V d = g;
+          if (o.weight_decay != 0)
+            d = detail::madd(static_cast<V>(o.weight_decay), p, d);
+          if (o.momentum != 0) {
+            buf = first ? d
+                        : detail::madd(static_cast<V>(1 - o.dampening), d,
+                                       buf * static_cast<V>(o.momentum));
+            d = o.nesterov ? detail::madd(static_cast<V>(o.momentum), buf, d) : buf;
+          }
+          p = detail::madd(static_cast<V>(-o.lr), d, p);
+        },
+        momentum_buffer);
+    ++steps;
+  }
+  [[nodiscard]] double lr() const noexcept { return options.lr; }
+  void set_lr(double lr) noexcept { options.lr = lr; }
+};
+
 template <class L>
 sgd(L) -> sgd<L>;
+template <class... Bs>
+sgd(const param_set<Bs...>&, sgd_options) -> sgd<param_set<Bs...>>;
 
 }  // namespace ctgrad

@@ -223,7 +223,7 @@ template <expression E, class... Ps, binding_argument... As>
 template <expression E, class... Ps, class... Ds, class Optimizer, class Epochs,
           class Callback = detail::no_callback>
 auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
-           const data_set<Ds...>& train_data, const Optimizer& optimizer, Epochs epochs,
+           const data_set<Ds...>& train_data, Optimizer&& optimizer, Epochs epochs,
            Callback&& on_epoch = {})
     CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
   return detail::train_with(detail::pooled_summation{pool}, loss, params, train_data, optimizer,

@@ -143,7 +143,7 @@ template <class T, class... Ps, class... Ds>
 
 template <class Summation, class E, class... Ps, class... Ds, class Optimizer, class Callback>
 auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& params,
-                const data_set<Ds...>& train_data, const Optimizer& optimizer, std::size_t epochs,
+                const data_set<Ds...>& train_data, Optimizer& optimizer, std::size_t epochs,
                 Callback& on_epoch) {
   constexpr auto variables = wrt(typename Ps::variable{}...);
   using T = decltype(value_and_grad_with(summation, loss, variables, params, train_data).value);
@@ -152,7 +152,9 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
     const auto [value, grad] = value_and_grad_with(summation, loss, variables, params, train_data);
     if (epoch == 1 && !is_finite(value))
       throw_non_finite_start(value, params, train_data);
+    // A divergence rolls back the parameters and the optimizer's state (moments, step count).
     const auto before = params;
+    const auto optimizer_before = optimizer;
     optimizer.step(params, grad);
     bool ok = is_finite(value);
     auto finite = [](const auto& b) {
@@ -165,6 +167,8 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
     hana::unpack(params.bindings, [&](const auto&... b) { ok = ok && (finite(b) && ...); });
     if (!ok) {
       params = before;
+      if constexpr (!std::is_const_v<Optimizer>)
+        optimizer = optimizer_before;
       throw_diverged(epoch, value, last, before,
                      is_finite(value) ? first_non_finite(grad) : std::string());
     }
@@ -176,7 +180,8 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
 
 }  // namespace detail
 
-/// Runs `epochs` steps of `optimizer` on `loss` over `train_data`, updating `params` in place,
+/// Runs `epochs` steps of `optimizer` on `loss` over `train_data`, updating `params` and the
+/// optimizer's state in place (an optimizer passed as a temporary starts afresh),
 /// and calls `on_epoch(report)` after each. Returns the last loss. Throws ctgrad::diverged when
 /// the loss or a parameter becomes NaN or infinite, leaving `params` at their last finite values.
 /// `epochs` is an integer of any type and must be positive (std::invalid_argument otherwise;
@@ -184,7 +189,7 @@ auto train_with(const Summation& summation, const E& loss, param_set<Ps...>& par
 template <expression E, class... Ps, class... Ds, class Optimizer, class Epochs,
           class Callback = detail::no_callback>
 auto train(const E& loss, param_set<Ps...>& params, const data_set<Ds...>& train_data,
-           const Optimizer& optimizer, Epochs epochs, Callback&& on_epoch = {})
+           Optimizer&& optimizer, Epochs epochs, Callback&& on_epoch = {})
     CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
   return detail::train_with(detail::sequential_summation{}, loss, params, train_data, optimizer,
                             detail::checked_epochs(epochs), on_epoch);
