@@ -32,6 +32,7 @@
 #include "ctgrad/runtime/reduce.hpp"
 #include "ctgrad/runtime/reverse.hpp"
 #include "ctgrad/runtime/rmsprop.hpp"
+#include "ctgrad/runtime/schedules.hpp"
 #include "ctgrad/runtime/sgd.hpp"
 #include "ctgrad/runtime/train.hpp"
 #include "ctgrad/runtime/validate.hpp"

@@ -65,6 +65,13 @@ struct adagrad<param_set<Bs...>> {
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
   void set_lr(double lr) noexcept { options.lr = lr; }
+  /// Calls f(name, x) for every piece of state (for checkpoints).
+  template <class F>
+  void for_each_state(F&& f) {
+    f("lr", options.lr);
+    f("step", step_count);
+    f("sum", sum);
+  }
 };
 
 template <class... Bs>

@@ -58,6 +58,14 @@ struct adam_state {
     require_non_negative(name, "weight_decay", o.weight_decay);
   }
 
+  template <class F>
+  void for_each_state(F&& f) {
+    f("step", step_count);
+    f("exp_avg", exp_avg);
+    f("exp_avg_sq", exp_avg_sq);
+    f("max_exp_avg_sq", max_exp_avg_sq);
+  }
+
   // One step (tests/reference/pytorch_formulas.md, "Adam" and "AdamW").
   template <class Options, class G>
   void step(const Options& o, Params& params, const G& grad) {
@@ -113,6 +121,13 @@ struct adam<param_set<Bs...>> {
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
   void set_lr(double lr) noexcept { options.lr = lr; }
+  /// Calls f(name, x) for every piece of state (for checkpoints): the learning rate, the step
+  /// count (a float, as PyTorch's) and the moments.
+  template <class F>
+  void for_each_state(F&& f) {
+    f("lr", options.lr);
+    state.for_each_state(f);
+  }
 };
 
 template <class Params>
@@ -135,6 +150,13 @@ struct adamw<param_set<Bs...>> {
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
   void set_lr(double lr) noexcept { options.lr = lr; }
+  /// Calls f(name, x) for every piece of state (for checkpoints): the learning rate, the step
+  /// count (a float, as PyTorch's) and the moments.
+  template <class F>
+  void for_each_state(F&& f) {
+    f("lr", options.lr);
+    state.for_each_state(f);
+  }
 };
 
 template <class... Bs>

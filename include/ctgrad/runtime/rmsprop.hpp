@@ -81,6 +81,15 @@ struct rmsprop<param_set<Bs...>> {
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
   void set_lr(double lr) noexcept { options.lr = lr; }
+  /// Calls f(name, x) for every piece of state (for checkpoints).
+  template <class F>
+  void for_each_state(F&& f) {
+    f("lr", options.lr);
+    f("steps", steps);
+    f("square_avg", square_avg);
+    f("momentum_buffer", momentum_buffer);
+    f("grad_avg", grad_avg);
+  }
 };
 
 template <class... Bs>

@@ -35,6 +35,13 @@ struct sgd {
   }
   [[nodiscard]] constexpr double lr() const noexcept { return learning_rate; }
   constexpr void set_lr(double lr) noexcept { learning_rate = static_cast<L>(lr); }
+  /// Calls f(name, x) for every piece of state (for checkpoints): the learning rate only.
+  template <class F>
+  void for_each_state(F&& f) {
+    double lr = learning_rate;
+    f("lr", lr);
+    learning_rate = static_cast<L>(lr);
+  }
 
  private:
   template <class P, class PS, class G>
@@ -102,6 +109,14 @@ struct sgd<param_set<Bs...>> {
         },
         momentum_buffer);
     ++steps;
+  }
+  /// Calls f(name, x) for every piece of state, x a parameter set, a double or a std::size_t
+  /// (for checkpoints): the learning rate, the step count and the momentum buffer.
+  template <class F>
+  void for_each_state(F&& f) {
+    f("lr", options.lr);
+    f("steps", steps);
+    f("momentum_buffer", momentum_buffer);
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
   void set_lr(double lr) noexcept { options.lr = lr; }
