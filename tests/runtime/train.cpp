@@ -1,9 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
+#include <cstdint>
 #include <ctgrad.hpp>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -136,4 +140,145 @@ TEST_CASE("a gradient that is not finite where the loss is finite is named") {
   CHECK(message.find("learning rate") == std::string::npos);
   CHECK(p[w] == 0.0);
   CHECK(p[b] == 1.0);
+}
+
+namespace {
+// y = 2 x + 1 with a little deterministic noise, n points.
+struct line_data {
+  std::vector<double> xs, ys;
+  explicit line_data(std::size_t n, double noise = 0.05) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double xi = -1.0 + 2.0 * static_cast<double>(i) / static_cast<double>(n);
+      xs.push_back(xi);
+      ys.push_back(2 * xi + 1 + noise * std::sin(7.0 * static_cast<double>(i)));
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("mini-batches in order are steps on consecutive slices of the data") {
+  const line_data d(10);
+  const auto loss = mean(square(y - (w * x + b)));
+  auto p = ctgrad::parameters(w = 0.0, b = 0.0);
+  const auto r = ctgrad::train(loss, p, ctgrad::dataset(x = d.xs, y = d.ys), ctgrad::sgd{0.1},
+                               {.epochs = 3, .batch_size = 4});
+  CHECK(r.epochs_run == 3);
+  CHECK(r.reason == ctgrad::stop_reason::epochs_done);
+  // By hand: batches of 4, 4 and 2 points, each a step of plain SGD.
+  auto q = ctgrad::parameters(w = 0.0, b = 0.0);
+  double epoch_loss = 0;
+  for (int e = 0; e < 3; ++e) {
+    epoch_loss = 0;
+    for (std::size_t first = 0; first < 10; first += 4) {
+      const std::size_t m = first + 4 <= 10 ? 4 : 10 - first;
+      const std::span<const double> xb(d.xs.data() + first, m), yb(d.ys.data() + first, m);
+      const auto [value, g] = ctgrad::value_and_grad(loss, wrt(w, b), q, x = xb, y = yb);
+      ctgrad::sgd{0.1}.step(q, g);
+      epoch_loss += value * static_cast<double>(m);
+    }
+    epoch_loss /= 10;
+  }
+  CHECK(p[w] == q[w]);
+  CHECK(p[b] == q[b]);
+  CHECK(r.loss == epoch_loss);
+}
+
+TEST_CASE("shuffled order: a documented generator, the same on every platform") {
+  std::vector<std::size_t> order(8);
+  ctgrad::shuffled_order(42, 1, order);
+  // Pinned: SplitMix64 and Fisher-Yates as documented; a change here changes every shuffled run.
+  CHECK(order == std::vector<std::size_t>{7, 4, 1, 2, 5, 6, 0, 3});
+  std::vector<std::size_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < 8; ++i) CHECK(sorted[i] == i);
+  std::vector<std::size_t> other(8);
+  ctgrad::shuffled_order(42, 2, other);
+  CHECK(other != order);
+}
+
+TEST_CASE("a shuffled mini-batch run repeats bit for bit, and resumes at any epoch") {
+  const line_data d(37);
+  const auto data = ctgrad::dataset(x = d.xs, y = d.ys);
+  const auto loss = mean(square(y - (w * x + b)));
+  auto run = [&](std::uint64_t seed) {
+    auto p = ctgrad::parameters(w = 0.0, b = 0.0);
+    ctgrad::adam opt{p, {.lr = 0.05}};
+    ctgrad::train(loss, p, data, opt,
+                  {.epochs = 12, .batch_size = 5, .shuffle = true, .seed = seed});
+    return std::array{p[w], p[b]};
+  };
+  CHECK(run(7) == run(7));
+  CHECK(run(7) != run(8));
+  // 5 epochs, then 7 more from epoch 6 with the same optimizer: the 12-epoch run exactly.
+  auto p = ctgrad::parameters(w = 0.0, b = 0.0);
+  ctgrad::adam opt{p, {.lr = 0.05}};
+  ctgrad::train(loss, p, data, opt, {.epochs = 5, .batch_size = 5, .shuffle = true, .seed = 7});
+  ctgrad::train(loss, p, data, opt,
+                {.epochs = 7, .batch_size = 5, .shuffle = true, .seed = 7, .first_epoch = 6});
+  CHECK(std::array{p[w], p[b]} == run(7));
+}
+
+TEST_CASE("a batch size of 0 or above the number of points is refused") {
+  const line_data d(10);
+  auto p = ctgrad::parameters(w = 0.0, b = 0.0);
+  const auto data = ctgrad::dataset(x = d.xs, y = d.ys);
+  const auto loss = mean(square(y - (w * x + b)));
+  CHECK_THROWS_WITH_AS(
+      ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 1, .batch_size = 0}),
+      "ctgrad: train: a batch size of 0 for 10 data points (it must be 1 to the "
+      "number of points)",
+      std::invalid_argument);
+  CHECK_THROWS_AS(ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 1, .batch_size = 11}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 0}),
+                  std::invalid_argument);
+  CHECK(p[w] == 0.0);
+}
+
+TEST_CASE("stopping rules: gradient norm, loss change, and early stopping on validation data") {
+  const line_data d(40), v(15, 0.3);
+  const auto data = ctgrad::dataset(x = d.xs, y = d.ys);
+  const auto loss = mean(square(y - (w * x + b)));
+
+  auto p = ctgrad::parameters(w = 0.0, b = 0.0);
+  const auto by_norm =
+      ctgrad::train(loss, p, data, ctgrad::sgd{0.3}, {.epochs = 10000, .min_gradient_norm = 1e-6});
+  CHECK(by_norm.reason == ctgrad::stop_reason::gradient_norm);
+  CHECK(by_norm.epochs_run < 10000);
+  CHECK(std::norm(std::complex<double>(ctgrad::value_and_grad(loss, wrt(w, b), p, data).grad[w],
+                                       ctgrad::value_and_grad(loss, wrt(w, b), p, data).grad[b])) <
+        1e-11);
+
+  auto q = ctgrad::parameters(w = 0.0, b = 0.0);
+  const auto by_change =
+      ctgrad::train(loss, q, data, ctgrad::sgd{0.3}, {.epochs = 10000, .min_loss_change = 1e-12});
+  CHECK(by_change.reason == ctgrad::stop_reason::loss_change);
+
+  // Validation: a large learning rate with mini-batches makes the validation loss wander; the
+  // run keeps the parameters of its best epoch, whose validation loss is the reported best.
+  auto r = ctgrad::parameters(w = 0.0, b = 0.0);
+  std::vector<double> validation_losses;
+  double last_elapsed = -1;
+  bool elapsed_grows = true;
+  const auto result =
+      ctgrad::train(loss, r, data, ctgrad::dataset(x = v.xs, y = v.ys), ctgrad::sgd{0.5},
+                    {.epochs = 200, .batch_size = 4, .shuffle = true, .seed = 3, .patience = 5},
+                    [&](const auto& report) {
+                      validation_losses.push_back(report.validation_loss);
+                      elapsed_grows = elapsed_grows && report.elapsed.count() >= last_elapsed;
+                      last_elapsed = report.elapsed.count();
+                    });
+  CHECK(elapsed_grows);
+  REQUIRE(!validation_losses.empty());
+  const double best = *std::min_element(validation_losses.begin(), validation_losses.end());
+  CHECK(result.best_validation_loss == best);
+  CHECK(validation_losses.at(result.best_epoch - 1) == best);
+  CHECK(ctgrad::evaluate(loss, r, x = v.xs, y = v.ys) == best);  // the best parameters are kept
+  if (result.reason == ctgrad::stop_reason::no_improvement)
+    CHECK(result.epochs_run == result.best_epoch + 5);
+
+  // Without validation data the report's validation loss is NaN.
+  auto s = ctgrad::parameters(w = 0.0, b = 0.0);
+  ctgrad::train(loss, s, data, ctgrad::sgd{0.1}, 1,
+                [](const auto& report) { CHECK(std::isnan(report.validation_loss)); });
 }

@@ -226,8 +226,20 @@ auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
            const data_set<Ds...>& train_data, Optimizer&& optimizer, Epochs epochs,
            Callback&& on_epoch = {})
     CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
-  return detail::train_with(detail::pooled_summation{pool}, loss, params, train_data, optimizer,
-                            detail::checked_epochs(epochs), on_epoch);
+  const training_options options{.epochs = detail::checked_epochs(epochs)};
+  return detail::run_training(detail::pooled_summation{pool}, loss, params, train_data,
+                              detail::no_validation{}, optimizer, options, on_epoch)
+      .loss;
+}
+
+/// `train` with training_options on a thread pool: the same run, bit for bit, as on one thread.
+template <expression E, class... Ps, class... Ds, class Optimizer,
+          class Callback = detail::no_callback>
+auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
+           const data_set<Ds...>& train_data, Optimizer&& optimizer,
+           const training_options& options, Callback&& on_epoch = {}) {
+  return detail::run_training(detail::pooled_summation{pool}, loss, params, train_data,
+                              detail::no_validation{}, optimizer, options, on_epoch);
 }
 
 }  // namespace ctgrad
