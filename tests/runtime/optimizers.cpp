@@ -64,7 +64,9 @@ std::int64_t replay(const ctgrad_test::optimizer_case& c, Optimizer opt, params_
     for (std::size_t k = 0; k < 4; ++k) g.values[k] = recorded[k];
     opt.step(p, g);
     worst = std::max(worst, compare("param after", p[w], s.param_after));
-    for (const auto& [name, values] : s.state) {
+    for (const auto& entry : s.state) {
+      const std::string& name = entry.first;            // not a structured binding: clang 14 cannot
+      const std::vector<float>& values = entry.second;  // capture one in CAPTURE's lambda
       CAPTURE(name);
       const auto ours = states(opt, name);
       REQUIRE_MESSAGE(ours.has_value, "a state PyTorch keeps and ctgrad does not: " << name);

@@ -225,7 +225,8 @@ template <expression E, class... Ps, class... Ds, class Optimizer, class Epochs,
 auto train(thread_pool& pool, const E& loss, param_set<Ps...>& params,
            const data_set<Ds...>& train_data, Optimizer&& optimizer, Epochs epochs,
            Callback&& on_epoch = {})
-    CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
+    CTGRAD_DIAGNOSE_IF(detail::not_positive(epochs),
+                       "ctgrad: train needs a positive number of epochs") {
   const training_options options{.epochs = detail::checked_epochs(epochs)};
   return detail::run_training(detail::pooled_summation{pool}, loss, params, train_data,
                               detail::no_validation{}, optimizer, options, on_epoch)

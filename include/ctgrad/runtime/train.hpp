@@ -169,6 +169,16 @@ struct no_callback {
   constexpr void operator()(const R&) const noexcept {}
 };
 
+// For clang's diagnose_if on train's epoch count: true for an integer below 1, false for
+// anything else (overload resolution may try other argument types in that position).
+template <class E>
+constexpr bool not_positive(const E& epochs) noexcept {
+  if constexpr (std::is_integral_v<E>)
+    return epochs < 1;
+  else
+    return false;
+}
+
 // The epoch count as a std::size_t, refused when it is not positive: a negative int would
 // otherwise convert to about 2^64 epochs, and 0 epochs would return a loss never computed.
 template <class Epochs>
@@ -407,7 +417,8 @@ template <expression E, class... Ps, class... Ds, class Optimizer, class Epochs,
           class Callback = detail::no_callback>
 auto train(const E& loss, param_set<Ps...>& params, const data_set<Ds...>& train_data,
            Optimizer&& optimizer, Epochs epochs, Callback&& on_epoch = {})
-    CTGRAD_DIAGNOSE_IF(epochs < 1, "ctgrad: train needs a positive number of epochs") {
+    CTGRAD_DIAGNOSE_IF(detail::not_positive(epochs),
+                       "ctgrad: train needs a positive number of epochs") {
   const training_options options{.epochs = detail::checked_epochs(epochs)};
   return detail::run_training(detail::sequential_summation{}, loss, params, train_data,
                               detail::no_validation{}, optimizer, options, on_epoch)
