@@ -156,9 +156,12 @@ void check_resume(Make make_optimizer, double lr) {
   auto oa = make_optimizer(pa, lr);
   ctgrad::cosine_annealing_lr sa{oa, cosine};
   std::vector<T> losses_a;
+  const fs::path saved_in_callback = dir.path / "callback.ckpt";
   ctgrad::train(loss, pa, data, oa, total, [&](const auto& r) {
     losses_a.push_back(r.loss);
     sa.step(oa);
+    if (r.epoch == interrupted_after)
+      ctgrad::save_checkpoint(saved_in_callback, r.epoch, r.params, oa, sa);
   });
 
   auto pb = make_params(T(0.25));
@@ -171,6 +174,7 @@ void check_resume(Make make_optimizer, double lr) {
   };
   ctgrad::train(loss, pb, data, ob, interrupted_after, record_b);
   ctgrad::save_checkpoint(file, interrupted_after, pb, ob, sb);
+  CHECK(read(file) == read(saved_in_callback));  // saving from the callback, mid-run, is the same
 
   auto pc = make_params(T(1.5));
   auto oc = make_optimizer(pc, 3 * lr);
@@ -261,20 +265,30 @@ TEST_CASE("the resume test is sensitive: resuming from the parameters alone ends
 TEST_CASE("the file is the documented text: hexadecimal floats, one line per record, checksum") {
   temporary_directory dir;
   const fs::path file = dir.path / "small.ckpt";
+  // The example of docs/checkpoints.md and of checkpoint.hpp's comment.
   auto p = ctgrad::parameters(w = std::array{1.5, -0.25, 0.0}, b = 0.15625);
   ctgrad::sgd opt{p, {.lr = 0.5, .momentum = 0.9}};
+  ctgrad::cosine_annealing_lr cosine{opt, {.t_max = 10}};
+  for (int epoch = 1; epoch <= 8; ++epoch) cosine.step(opt);
   opt.momentum_buffer[w] = {-0.0, std::numeric_limits<double>::denorm_min(), 0x1.fp+1000};
+  opt.momentum_buffer[b] = -std::numeric_limits<double>::infinity();
   opt.steps = 8;
-  ctgrad::save_checkpoint(file, 8, p, opt);
-  CHECK(read(file) == with_checksum("ctgrad-checkpoint 1\n"
-                                    "epoch 8\n"
-                                    "param w double 3 0x1.8p+0 -0x1p-2 0x0p+0\n"
-                                    "param b double 1 0x1.4p-3\n"
-                                    "optimizer lr double 1 0x1p-1\n"
-                                    "optimizer steps size 1 8\n"
-                                    "optimizer momentum_buffer[w] double 3 -0x0p+0 "
-                                    "0x0.0000000000001p-1022 0x1.fp+1000\n"
-                                    "optimizer momentum_buffer[b] double 1 0x0p+0\n"));
+  ctgrad::save_checkpoint(file, 8, p, opt, cosine);
+  const std::string documented =
+      "ctgrad-checkpoint 1\n"
+      "epoch 8\n"
+      "param w double 3 0x1.8p+0 -0x1p-2 0x0p+0\n"
+      "param b double 1 0x1.4p-3\n"
+      "optimizer lr double 1 0x1.8722191a02d64p-5\n"
+      "optimizer steps size 1 8\n"
+      "optimizer momentum_buffer[w] double 3 -0x0p+0 0x0.0000000000001p-1022 0x1.fp+1000\n"
+      "optimizer momentum_buffer[b] double 1 -inf\n"
+      "schedule schedule_base_lr double 1 0x1p-1\n"
+      "schedule schedule_lr double 1 0x1.8722191a02d64p-5\n"
+      "schedule schedule_epoch size 1 8\n"
+      "checksum fnv1a64 057dee38f78ed7a8\n";
+  CHECK(read(file) == documented);
+  CHECK(with_checksum(body_of(documented)) == documented);
 
   // Float state and a schedule; names that would break a line are escaped.
   constexpr ctgrad::param<"a b%[c]"> odd;
