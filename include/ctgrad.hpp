@@ -24,6 +24,7 @@
 #include "ctgrad/runtime/adagrad.hpp"
 #include "ctgrad/runtime/adam.hpp"
 #include "ctgrad/runtime/bindings.hpp"
+#include "ctgrad/runtime/checkpoint.hpp"
 #include "ctgrad/runtime/context.hpp"
 #include "ctgrad/runtime/data_views.hpp"
 #include "ctgrad/runtime/evaluate.hpp"

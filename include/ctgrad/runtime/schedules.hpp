@@ -29,9 +29,12 @@ struct schedule_clock {
 
   /// The learning rate of the current epoch.
   [[nodiscard]] double lr() const noexcept { return current_lr; }
-  /// Calls f(name, x) for every piece of state (for checkpoints).
+  /// Calls f(name, x) for every piece of state (for checkpoints). The base rate is state too,
+  /// as in PyTorch's state_dict: it comes from the optimizer at construction, and cosine
+  /// annealing's restart branch reads it.
   template <class F>
   void for_each_state(F&& f) {
+    f("schedule_base_lr", base_lr);
     f("schedule_lr", current_lr);
     f("schedule_epoch", last_epoch);
   }
