@@ -27,6 +27,7 @@
 #include "ctgrad/runtime/bindings.hpp"
 #include "ctgrad/runtime/context.hpp"
 #include "ctgrad/runtime/data_views.hpp"
+#include "ctgrad/runtime/domain.hpp"
 #include "ctgrad/runtime/evaluate.hpp"
 #include "ctgrad/runtime/hessian.hpp"
 #include "ctgrad/runtime/newton.hpp"
