@@ -477,11 +477,12 @@ TEST_CASE("constexpr_math: sinh and cosh within 1 ulp of long double") {
   check_sweep("cosh", v, CTGRAD_FN(ce, cosh), in_long_double(CTGRAD_FN(std, cosh)), 1, 1);
 }
 
-TEST_CASE("constexpr_math: sigmoid, softplus, log_sigmoid within 1.5 ulp of long double") {
+TEST_CASE("constexpr_math: sigmoid, softplus, log_sigmoid within 2 ulp of long double") {
   std::vector<double> v;
   add_log_spaced(v, 1e-320, 800.0, 20000, true);
   add_linear(v, -40.0, 40.0, 40000);
-  for (double x : {0.0, -0.0, 37.5, -37.5, 745.0, -745.0, 1000.0, -1000.0}) add_with_neighbours(v, x);
+  for (double x : {0.0, -0.0, 37.5, -37.5, 745.0, -745.0, 1000.0, -1000.0})
+    add_with_neighbours(v, x);
   auto sigmoid = [](auto x) {
     using T = decltype(x);
     return static_cast<T>(1 / (1 + std::exp(-static_cast<long double>(x))));
@@ -565,7 +566,8 @@ TEST_CASE("constexpr_math: pow with a real exponent and with a rational one") {
     const std::int64_t n = static_cast<std::int64_t>(g.next() % 15) - 7;
     const std::int64_t d = static_cast<std::int64_t>(g.next() % 6) + 2;
     const double big = std::ldexp(m, static_cast<int>(g.next() % 2000) - 1000);
-    const long double want = std::pow(static_cast<long double>(big), static_cast<long double>(n) / d);
+    const long double want =
+        std::pow(static_cast<long double>(big), static_cast<long double>(n) / d);
     const double rounded = static_cast<double>(want);
     worst_rational = std::max(worst_rational, ulp_distance(ce::pow_rational(big, n, d), rounded));
     worst_runtime = std::max(worst_runtime, ulp_distance(cm::pow_rational(big, n, d), rounded));

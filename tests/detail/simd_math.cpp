@@ -433,8 +433,8 @@ double composite_ulp(T got, long double want) {
     return 0.0;
   if (std::isinf(got) || std::isinf(rounded))
     return 1e9;
-  const int e = std::max(std::ilogb(rounded == 0 ? got : rounded),
-                         std::numeric_limits<T>::min_exponent - 1);
+  const int e =
+      std::max(std::ilogb(rounded == 0 ? got : rounded), std::numeric_limits<T>::min_exponent - 1);
   const long double ulp = std::ldexp(1.0L, e - std::numeric_limits<T>::digits + 1);
   return static_cast<double>(std::fabs(static_cast<long double>(got) - want) / ulp);
 }
@@ -525,7 +525,8 @@ TEST_CASE("simd_math: sigmoid, softplus, log_sigmoid are finite and exact to rou
   CHECK(sm::sinh(-inf) == -inf);
   CHECK(sm::cosh(-inf) == inf);
   CHECK(sm::sinh(711.0) == inf);
-  CHECK(sm::sinh(710.0) == doctest::Approx(std::sinh(710.0)).epsilon(1e-15));  // e^710 / 2 is finite
+  CHECK(sm::sinh(710.0) ==
+        doctest::Approx(std::sinh(710.0)).epsilon(1e-15));  // e^710 / 2 is finite
   CHECK(std::signbit(sm::sinh(-0.0)));
   CHECK(sm::cosh(0.0) == 1.0);
   CHECK(sm::sigmoid(0.0) == 0.5);

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <ctgrad.hpp>
 #include <limits>
 #include <vector>
-#include <ctgrad.hpp>
 
 #include "../support/properties.hpp"
 
@@ -117,7 +117,8 @@ TEST_CASE("d sigmoid(u) = du * sigmoid(u) * sigmoid(-u), stable at +-1000") {
   check_on_vector([](auto u) { return sigmoid(u); }, {-1000.0, 0.0, 3.0});
 }
 
-TEST_CASE("d softplus(u) = du * sigmoid(u), d log_sigmoid(u) = du * sigmoid(-u); stable at +-1000") {
+TEST_CASE(
+    "d softplus(u) = du * sigmoid(u), d log_sigmoid(u) = du * sigmoid(-u); stable at +-1000") {
   check_derivatives(softplus(w * x - b), {-2.5, -0.3, 0.0, 0.7, 1.9, 3.1});
   check_derivatives(log_sigmoid(w * x + b), {-2.5, -0.3, 0.0, 0.7, 1.9, 3.1});
   for (double at : {-1000.0, -745.5, -40.0, -3.0, 0.0, 1e-9, 2.5, 40.0, 1000.0}) {

@@ -103,8 +103,10 @@ TEST_CASE("the losses reduced over data: value_and_grad against finite differenc
   for (double at : {-2.0, 0.1, 1.5}) {
     CAPTURE(at);
     CHECK(ctgrad::check_gradient(mean(binary_cross_entropy_with_logits(w * x + b, y)), wrt(w, b),
-                                 ctgrad::relative_tolerance{1e-7}, w = at, b = 0.2, x = xs, y = ys));
+                                 ctgrad::relative_tolerance{1e-7}, w = at, b = 0.2, x = xs,
+                                 y = ys));
     CHECK(ctgrad::check_gradient(mean(huber(y - w * x, 0.5) + log_cosh(y - b * x)), wrt(w, b),
-                                 ctgrad::relative_tolerance{1e-7}, w = at, b = 0.3, x = xs, y = ys));
+                                 ctgrad::relative_tolerance{1e-7}, w = at, b = 0.3, x = xs,
+                                 y = ys));
   }
 }

@@ -46,8 +46,9 @@ TEST_CASE("abs and relu: values, and the derivative at 0 is 0 (sign(0) = 0, step
     CHECK(ctgrad::evaluate(relu(w), w = at) == (at > 0 ? at : 0.0));
     CHECK(ctgrad::evaluate(d(abs(w), w), w = at) == (at > 0 ? 1.0 : at < 0 ? -1.0 : 0.0));
     CHECK(ctgrad::evaluate(d(relu(w), w), w = at) == (at > 0 ? 1.0 : 0.0));
-    CHECK(ctgrad::value_and_grad(abs(w) + relu(w), wrt(w), w = at).grad[w] ==
-          (at > 0 ? 2.0 : at < 0 ? -1.0 : 0.0));
+    CHECK(ctgrad::value_and_grad(abs(w) + relu(w), wrt(w), w = at).grad[w] == (at > 0   ? 2.0
+                                                                               : at < 0 ? -1.0
+                                                                                        : 0.0));
   }
   CHECK(!std::signbit(ctgrad::evaluate(abs(w), w = -0.0)));
   CHECK(!std::signbit(ctgrad::evaluate(relu(w), w = -0.0)));

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <limits>
 #include <ctgrad.hpp>
+#include <limits>
 
 #include "../support/properties.hpp"
 
@@ -69,7 +69,8 @@ namespace {
 using ctgrad::testing::check_on_vector;
 // pow<N, D>: reduced, sqrt for 1/2, integer pow for D = 1, constants folded when rational
 static_assert(pow<2, 4>(w) == sqrt(w) && pow<4, 2>(w) == square(w) && pow<3, -3>(w) == pow<-1>(w));
-static_assert(pow<3, 2>(4_c) == 8_c && pow<2, 3>(-8_c / 27_c) == 4_c / 9_c && pow<1, 3>(-1_c) == -1_c);
+static_assert(pow<3, 2>(4_c) == 8_c && pow<2, 3>(-8_c / 27_c) == 4_c / 9_c &&
+              pow<1, 3>(-1_c) == -1_c);
 static_assert(!ctgrad::is_rational_v<decltype(pow<1, 3>(2_c))>);  // irrational: a node
 static_assert(cbrt(-8_c) == -2_c && cbrt(27_c / 64_c) == 3_c / 4_c && cbrt(0_c) == 0_c);
 static_assert(pow(w, 2_c) == square(w) && pow(w, 1_c / 2_c) == sqrt(w) && pow(w, 0_c) == 1_c);
@@ -113,7 +114,7 @@ TEST_CASE("pow<N, D>: rational compile-time exponents, real odd roots of negativ
   }
   CHECK(ctgrad::evaluate(pow<3, 4>(w), w = 16.0) == 8.0);
   CHECK(ctgrad::evaluate(pow<1, 3>(w), w = 1e300) == std::cbrt(1e300));  // n/d kept exact
-  CHECK(std::isnan(ctgrad::evaluate(pow<3, 2>(w), w = -4.0)));  // even root: IEEE NaN
+  CHECK(std::isnan(ctgrad::evaluate(pow<3, 2>(w), w = -4.0)));           // even root: IEEE NaN
   CHECK(ctgrad::evaluate(pow<1, 3>(w), w = -8.0f) == doctest::Approx(-2.0f));
   check_on_vector([](auto u) { return pow<5, 3>(u); }, {-2.0, 0.5, 3.0});
 }
@@ -133,7 +134,8 @@ TEST_CASE("pow(u, r): a real exponent known at run time, and a variable one") {
   }
   CHECK(std::isnan(ctgrad::evaluate(pow(w, r), w = -2.0)));  // IEEE: negative base, real power
   CHECK(ctgrad::evaluate(pow(w, 3.0), w = -2.0) == -8.0);
-  CHECK(ctgrad::to_string(d(pow(w, r), w)) == "2.7000000000000002 * pow(w, 2.7000000000000002 - 1)");
+  CHECK(ctgrad::to_string(d(pow(w, r), w)) ==
+        "2.7000000000000002 * pow(w, 2.7000000000000002 - 1)");
   check_on_vector([](auto u) { return pow(u, 1.5); }, {0.25, 1.0, 3.0});
 }
 

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <limits>
 #include <ctgrad.hpp>
+#include <limits>
 
 #include "../support/properties.hpp"
 

@@ -153,8 +153,8 @@ TEST_CASE("a function outside its domain at the start is named with the data poi
   // acos of 2 at the third point (IEEE NaN, never UB), log1p of -1 at the second
   CHECK(domain_message(mean(acos(w * x - b))).find("(acos(w * x - b) is nan at data point 2)") !=
         std::string::npos);
-  CHECK(domain_message(mean(square(b) + log1p(-(w * x)))).find(
-            "(log1p(-(w * x)) is -inf at data point 1)") != std::string::npos);
+  CHECK(domain_message(mean(square(b) + log1p(-(w * x))))
+            .find("(log1p(-(w * x)) is -inf at data point 1)") != std::string::npos);
   CHECK(domain_message(mean(sqrt(b - w * x))).find("(sqrt(b - w * x) is nan at data point 0)") !=
         std::string::npos);
   // outside the reductions nothing is named, and the message says what it may be

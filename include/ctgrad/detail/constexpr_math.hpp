@@ -878,9 +878,10 @@ constexpr double hypot(double x, double y) noexcept {
   if (b == 0.0)
     return a;
   const frexp_result da = split_sqrt2(a);
+  // (b/a)^2 / 2 below half an ulp: hypot is a; otherwise b / a >= 2^-61 and b scales exactly
   if (da.k - split_sqrt2(b).k > 60)
-    return a;  // (b/a)^2 / 2 is below half an ulp
-  const double bs = scale(b, -da.k);  // exact: b / a >= 2^-61
+    return a;
+  const double bs = scale(b, -da.k);
   const dd sum = add(two_prod(da.m, da.m), two_prod(bs, bs));
   const double h = sqrt(sum.hi);
   const dd p = two_prod(h, h);
@@ -1181,15 +1182,15 @@ CTGRAD_DETAIL_LIBM(cbrt)
 CTGRAD_DETAIL_LIBM(erf)
 #undef CTGRAD_DETAIL_LIBM
 
-#define CTGRAD_DETAIL_LIBM2(name)                                                \
-  template <std::floating_point T>                                               \
-  inline T name(T x, T y) noexcept {                                             \
-    if constexpr (std::is_same_v<T, float>)                                      \
-      return __builtin_##name##f(x, y);                                          \
-    else if constexpr (std::is_same_v<T, double>)                                \
-      return __builtin_##name(x, y);                                             \
-    else                                                                         \
-      return static_cast<T>(                                                     \
+#define CTGRAD_DETAIL_LIBM2(name)                                                         \
+  template <std::floating_point T>                                                        \
+  inline T name(T x, T y) noexcept {                                                      \
+    if constexpr (std::is_same_v<T, float>)                                               \
+      return __builtin_##name##f(x, y);                                                   \
+    else if constexpr (std::is_same_v<T, double>)                                         \
+      return __builtin_##name(x, y);                                                      \
+    else                                                                                  \
+      return static_cast<T>(                                                              \
           __builtin_##name##l(static_cast<long double>(x), static_cast<long double>(y))); \
   }
 CTGRAD_DETAIL_LIBM2(hypot)
@@ -1419,8 +1420,8 @@ constexpr T pow_rational(T x, std::int64_t n, std::int64_t d) noexcept {
     return sign * r;
   } else if constexpr (std::is_same_v<T, float>) {
     // in double, rounded once: the exponent's rounding is far below a float ulp
-    return sign * static_cast<float>(
-                      libm::pow(static_cast<double>(a), static_cast<double>(n) / static_cast<double>(d)));
+    return sign * static_cast<float>(libm::pow(static_cast<double>(a),
+                                               static_cast<double>(n) / static_cast<double>(d)));
   } else {
     return sign * libm::pow(a, static_cast<T>(n) / static_cast<T>(d));
   }

@@ -610,15 +610,23 @@ inline double tanh(double x) noexcept { return tanh(impl::vector_of<double, 16>:
 /// 1 / (1 + e^-x) for one float, bit for bit the value of any packet lane holding x.
 inline float sigmoid(float x) noexcept { return sigmoid(impl::vector_of<float, 16>::type{x})[0]; }
 /// 1 / (1 + e^-x) for one double, bit for bit the value of any packet lane holding x.
-inline double sigmoid(double x) noexcept { return sigmoid(impl::vector_of<double, 16>::type{x})[0]; }
+inline double sigmoid(double x) noexcept {
+  return sigmoid(impl::vector_of<double, 16>::type{x})[0];
+}
 /// log(1 + e^x) for one float, bit for bit the value of any packet lane holding x.
 inline float softplus(float x) noexcept { return softplus(impl::vector_of<float, 16>::type{x})[0]; }
 /// log(1 + e^x) for one double, bit for bit the value of any packet lane holding x.
-inline double softplus(double x) noexcept { return softplus(impl::vector_of<double, 16>::type{x})[0]; }
+inline double softplus(double x) noexcept {
+  return softplus(impl::vector_of<double, 16>::type{x})[0];
+}
 /// -softplus(-x) for one float, bit for bit the value of any packet lane holding x.
-inline float log_sigmoid(float x) noexcept { return log_sigmoid(impl::vector_of<float, 16>::type{x})[0]; }
+inline float log_sigmoid(float x) noexcept {
+  return log_sigmoid(impl::vector_of<float, 16>::type{x})[0];
+}
 /// -softplus(-x) for one double, bit for bit the value of any packet lane holding x.
-inline double log_sigmoid(double x) noexcept { return log_sigmoid(impl::vector_of<double, 16>::type{x})[0]; }
+inline double log_sigmoid(double x) noexcept {
+  return log_sigmoid(impl::vector_of<double, 16>::type{x})[0];
+}
 /// sinh(x) for one float, bit for bit the value of any packet lane holding x.
 inline float sinh(float x) noexcept { return sinh(impl::vector_of<float, 16>::type{x})[0]; }
 /// sinh(x) for one double, bit for bit the value of any packet lane holding x.

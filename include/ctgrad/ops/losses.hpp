@@ -18,8 +18,8 @@ namespace ctgrad {
 /// m * (|r| - m / 2) with m = min(|r|, delta), which is both pieces at once. At |r| == delta
 /// the derivative is r, as both pieces give (min's tie splits nothing that differs).
 template <operand R, operand Delta = one_t>
-requires(expression<R> || expression<Delta>) [[nodiscard]] constexpr auto huber(R r_,
-                                                                              Delta delta_ = {}) {
+requires(expression<R> || expression<Delta>)
+    [[nodiscard]] constexpr auto huber(R r_, Delta delta_ = {}) {
   auto r = as_expression(r_);
   auto delta = as_expression(delta_);
   if constexpr (is_rational_v<decltype(delta)>)
@@ -34,8 +34,8 @@ requires(expression<R> || expression<Delta>) [[nodiscard]] constexpr auto huber(
 /// writes it: finite for any finite z. Its derivative in z is sigmoid(z) - y, at z = 0 too
 /// (written with relu and abs, the kinks' subgradients would give -y there).
 template <operand Z, operand Y>
-requires(expression<Z> || expression<Y>) [[nodiscard]] constexpr auto
-    binary_cross_entropy_with_logits(Z z_, Y y_) {
+requires(expression<Z> || expression<Y>)
+    [[nodiscard]] constexpr auto binary_cross_entropy_with_logits(Z z_, Y y_) {
   auto z = as_expression(z_);
   auto y = as_expression(y_);
   return softplus(z) - z * y;

@@ -181,8 +181,8 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto max(U u_, 
   using A = decltype(u);
   using B = decltype(v);
   if constexpr (is_rational_v<A> && is_rational_v<B>)
-    return std::conditional_t<constant_sign_v<detail::rational_add<A, detail::rational_neg<B>>> >= 0,
-                              A, B>{};
+    return std::conditional_t<
+        constant_sign_v<detail::rational_add<A, detail::rational_neg<B>>> >= 0, A, B>{};
   else if constexpr (std::is_same_v<A, B> && std::is_empty_v<A>)
     return u;
   else
@@ -198,8 +198,8 @@ requires(expression<U> || expression<V>) [[nodiscard]] constexpr auto min(U u_, 
   using A = decltype(u);
   using B = decltype(v);
   if constexpr (is_rational_v<A> && is_rational_v<B>)
-    return std::conditional_t<constant_sign_v<detail::rational_add<A, detail::rational_neg<B>>> <= 0,
-                              A, B>{};
+    return std::conditional_t<
+        constant_sign_v<detail::rational_add<A, detail::rational_neg<B>>> <= 0, A, B>{};
   else if constexpr (std::is_same_v<A, B> && std::is_empty_v<A>)
     return u;
   else
