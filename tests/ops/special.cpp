@@ -38,3 +38,19 @@ TEST_CASE("d erf(u) = du * 2 / sqrt(pi) * exp(-square(u))") {
   CHECK(ctgrad::evaluate(erf(w), w = 0.5f) == std::erf(0.5f));
   check_on_vector([](auto u) { return erf(u); }, {-2.0, 0.0, 0.5});
 }
+
+TEST_CASE("the functions of issue 8 evaluate in float and long double as in double") {
+  const auto all = sigmoid(w) + softplus(w) + log_sigmoid(w) + expm1(w) + log1p(w) + sinh(w) +
+                   cosh(w) + atan(w) + asin(w / 2.0) + acos(w / 2.0) + cbrt(w) + pow<2, 3>(w) +
+                   pow(w, 1.5) + hypot(w, 2.0) + erf(w) + abs(w) + relu(w) + max(w, b) + min(w, b);
+  const double in_double = ctgrad::evaluate(all, w = 0.75, b = 0.5);
+  CHECK(ctgrad::evaluate(all, w = 0.75f, b = 0.5f) == doctest::Approx(in_double).epsilon(1e-6));
+  CHECK(static_cast<double>(ctgrad::evaluate(all, w = 0.75L, b = 0.5L)) ==
+        doctest::Approx(in_double).epsilon(1e-15));
+  const double slope = ctgrad::evaluate(d(all, w), w = 0.75, b = 0.5);
+  CHECK(ctgrad::evaluate(d(all, w), w = 0.75f, b = 0.5f) == doctest::Approx(slope).epsilon(1e-6));
+  CHECK(static_cast<double>(ctgrad::evaluate(d(all, w), w = 0.75L, b = 0.5L)) ==
+        doctest::Approx(slope).epsilon(1e-15));
+  CHECK(ctgrad::value_and_grad(all, wrt(w), w = 0.75f, b = 0.5f).grad[w] ==
+        doctest::Approx(slope).epsilon(1e-6));
+}
