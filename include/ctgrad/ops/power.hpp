@@ -244,7 +244,7 @@ struct hypot_op : pointwise_operation {
   static constexpr T apply(T u, T v) noexcept {
     return detail::hypot(u, v);
   }
-  // d hypot(u, v) = (u * du + v * dv) / hypot(u, v); NaN at u = v = 0, where it has no derivative
+  // d hypot(u, v) = (u * du + v * dv) / hypot(u, v); NaN at u = v = 0 (0 / 0, as torch.hypot)
   template <std::size_t I>
   static constexpr auto pullback(auto a, auto out, auto u, auto v) noexcept;
 };
