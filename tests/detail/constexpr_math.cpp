@@ -438,3 +438,190 @@ TEST_CASE("constexpr_math: public functions dispatch at run time to simd_math or
   constexpr double e = cm::exp(0.7);
   CHECK(e == ce::exp(0.7));
 }
+
+// ---------------------------------------------------------------------------
+// The functions added for issue 8.
+namespace {
+static_assert(cm::sinh(0.0) == 0.0 && cm::cosh(0.0) == 1.0);
+static_assert(cm::sinh(1000.0) == dinf && cm::cosh(-1000.0) == dinf);
+static_assert(cm::abs(cm::sinh(1.0) - 1.1752011936438014) <= 0x1p-52);
+static_assert(cm::sigmoid(0.0) == 0.5 && cm::sigmoid(1000.0) == 1.0 && cm::sigmoid(-1000.0) == 0.0);
+static_assert(cm::softplus(1000.0) == 1000.0 && cm::softplus(-1000.0) == 0.0);
+static_assert(cm::log_sigmoid(-1000.0) == -1000.0 && cm::log_sigmoid(1000.0) == 0.0);
+static_assert(cm::cbrt(-27.0) == -3.0 && cm::cbrt(0.125) == 0.5 && cm::cbrt(8.0f) == 2.0f);
+static_assert(cm::asin(1.0) == 0x1.921fb54442d18p+0 && cm::acos(-1.0) == 0x1.921fb54442d18p+1);
+static_assert(cm::acos(1.0) == 0.0 && cm::asin(-0.5) == -0.52359877559829893);
+static_assert(cm::asin(2.0) != cm::asin(2.0));  // NaN outside [-1, 1]
+static_assert(cm::hypot(3.0, 4.0) == 5.0 && cm::hypot(1e300, 1e300) == 1.4142135623730951e300);
+static_assert(cm::erf(0.0) == 0.0 && cm::erf(10.0) == 1.0 && cm::erf(-10.0) == -1.0);
+static_assert(cm::abs(cm::erf(0.5) - 0.52049987781304652) <= 0x1p-53);
+static_assert(cm::pow(2.0, 0.5) == 1.4142135623730951 && cm::pow(-8.0, 3.0) == -512.0);
+static_assert(cm::pow(-8.0, 1.0 / 3.0) != cm::pow(-8.0, 1.0 / 3.0));  // NaN: real exponent
+static_assert(cm::pow_rational(-8.0, 1, 3) == -2.0 && cm::pow_rational(4.0, 3, 2) == 8.0);
+static_assert(cm::pow_rational(-4.0, 1, 2) != cm::pow_rational(-4.0, 1, 2));  // NaN: even root
+}  // namespace
+
+TEST_CASE("constexpr_math: sinh and cosh within 1 ulp of long double") {
+  std::vector<double> v;
+  add_log_spaced(v, 1e-320, 711.0, 20000, true);
+  add_linear(v, -25.0, 25.0, 40000);
+  add_linear(v, -1.0, 1.0, 20000);
+  for (double x : {0.0, -0.0, 0x1p-28, 22.0, 709.78, 710.4758600739439, 710.475860073944, 711.0})
+    add_with_neighbours(v, x);
+  // glibc's sinh and cosh are themselves up to 2 ulp off (sinh(-0.75125)): the reference is
+  // the long double function rounded
+  auto in_long_double = [](auto f) {
+    return [f](auto x) { return static_cast<decltype(x)>(f(static_cast<long double>(x))); };
+  };
+  check_sweep("sinh", v, CTGRAD_FN(ce, sinh), in_long_double(CTGRAD_FN(std, sinh)), 1, 1);
+  check_sweep("cosh", v, CTGRAD_FN(ce, cosh), in_long_double(CTGRAD_FN(std, cosh)), 1, 1);
+}
+
+TEST_CASE("constexpr_math: sigmoid, softplus, log_sigmoid within 2 ulp of long double") {
+  std::vector<double> v;
+  add_log_spaced(v, 1e-320, 800.0, 20000, true);
+  add_linear(v, -40.0, 40.0, 40000);
+  for (double x : {0.0, -0.0, 37.5, -37.5, 745.0, -745.0, 1000.0, -1000.0})
+    add_with_neighbours(v, x);
+  auto sigmoid = [](auto x) {
+    using T = decltype(x);
+    return static_cast<T>(1 / (1 + std::exp(-static_cast<long double>(x))));
+  };
+  auto softplus = [](auto x) {
+    using T = decltype(x);
+    const long double l = x;
+    return static_cast<T>(l > 0 ? l + std::log1p(std::exp(-l)) : std::log1p(std::exp(l)));
+  };
+  auto log_sigmoid = [&](auto x) { return -softplus(-x); };
+  check_sweep("sigmoid", v, CTGRAD_FN(ce, sigmoid), sigmoid, 1, 1);
+  check_sweep("softplus", v, CTGRAD_FN(ce, softplus), softplus, 2, 1);
+  check_sweep("log_sigmoid", v, CTGRAD_FN(ce, log_sigmoid), log_sigmoid, 2, 1);
+}
+
+TEST_CASE("constexpr_math: cbrt, asin, acos, hypot, erf within 1 ulp") {
+  std::vector<double> v;
+  add_random_bits(v, std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
+                  40000, true);
+  add_linear(v, -10.0, 10.0, 20000);
+  for (int k = 1; k <= 1000; ++k) add_with_neighbours(v, static_cast<double>(k) * k * k);
+  // glibc's cbrt is up to 3 ulp off (cbrt(0x1.99ae766fbe7ebp-192)), and cbrtl rounded to double
+  // 1 ulp: the reference is cbrtl refined by a Newton step in long double
+  auto cbrt_ref = [](auto x) {
+    const long double l = x;
+    long double r = std::cbrt(l);
+    if (r != 0 && std::isfinite(r))
+      r -= (r * r * r - l) / (3 * r * r);
+    return static_cast<decltype(x)>(r);
+  };
+  check_sweep("cbrt", v, CTGRAD_FN(ce, cbrt), cbrt_ref, 1, 1);
+
+  std::vector<double> u;
+  add_linear(u, -1.0, 1.0, 80000);
+  add_log_spaced(u, 1e-320, 1.0, 20000, true);
+  for (int k = 1; k <= 2000; ++k) {  // near +-1, where 1 - |x| is tiny
+    u.push_back(1.0 - k * 0x1p-53);
+    u.push_back(-1.0 + k * 0x1p-53);
+  }
+  for (double x : {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -2.0}) add_with_neighbours(u, x);
+  check_sweep("asin", u, CTGRAD_FN(ce, asin), CTGRAD_FN(std, asin), 1, 1);
+  check_sweep("acos", u, CTGRAD_FN(ce, acos), CTGRAD_FN(std, acos), 1, 1);
+
+  std::vector<double> w;
+  add_linear(w, -7.0, 7.0, 80000);
+  add_log_spaced(w, 1e-320, 10.0, 20000, true);
+  for (double x : {0.0, -0.0, 2.5, -2.5, 5.9, 6.0}) add_with_neighbours(w, x);
+  check_sweep("erf", w, CTGRAD_FN(ce, erf), CTGRAD_FN(std, erf), 1, 1);
+
+  // hypot over pairs spread across the exponent range, with both orders and signs
+  xorshift g;
+  double worst = 0.0;
+  for (int i = 0; i < 200000; ++i) {
+    const auto draw = [&] {
+      const double m = static_cast<double>(g.next() >> 11) * 0x1p-53;
+      const int e = static_cast<int>(g.next() % 2100) - 1074;
+      return (g.next() & 1 ? -1.0 : 1.0) * std::ldexp(m, i % 4 == 0 ? e : e % 40);
+    };
+    const double x = draw(), y = draw();
+    worst = std::max({worst, ulp_distance(ce::hypot(x, y), std::hypot(x, y)),
+                      ulp_distance(ce::hypot(static_cast<float>(x), static_cast<float>(y)),
+                                   std::hypot(static_cast<float>(x), static_cast<float>(y)))});
+  }
+#ifdef CTGRAD_CONSTEXPR_MATH_REPORT
+  MESSAGE("hypot: max " << worst << " ulp");
+#endif
+  CHECK(worst <= 1);
+  CHECK(ce::hypot(dinf, dnan) == dinf);
+  CHECK(std::isnan(ce::hypot(1.0, dnan)));
+  CHECK(ce::hypot(-0.0, 0.0) == 0.0);
+}
+
+TEST_CASE("constexpr_math: pow with a real exponent and with a rational one") {
+  xorshift g;
+  double worst = 0.0, worst_rational = 0.0, worst_runtime = 0.0;
+  for (int i = 0; i < 200000; ++i) {
+    const double m = static_cast<double>(g.next() >> 11) * 0x1p-53;
+    const double x = std::ldexp(m, static_cast<int>(g.next() % 200) - 100);
+    const double y = (static_cast<double>(g.next() >> 11) * 0x1p-53 - 0.5) * 400.0;
+    worst = std::max(worst, ulp_distance(ce::pow(x, y), std::pow(x, y)));
+    const std::int64_t n = static_cast<std::int64_t>(g.next() % 15) - 7;
+    const std::int64_t d = static_cast<std::int64_t>(g.next() % 6) + 2;
+    const double big = std::ldexp(m, static_cast<int>(g.next() % 2000) - 1000);
+    const long double want =
+        std::pow(static_cast<long double>(big), static_cast<long double>(n) / d);
+    const double rounded = static_cast<double>(want);
+    worst_rational = std::max(worst_rational, ulp_distance(ce::pow_rational(big, n, d), rounded));
+    worst_runtime = std::max(worst_runtime, ulp_distance(cm::pow_rational(big, n, d), rounded));
+  }
+#ifdef CTGRAD_CONSTEXPR_MATH_REPORT
+  MESSAGE("pow: max " << worst << " ulp; pow_rational: " << worst_rational << " ulp, run time "
+                      << worst_runtime << " ulp");
+#endif
+  CHECK(worst <= 1);
+  CHECK(worst_rational <= 1);
+  CHECK(worst_runtime <= 2);
+  // C's special cases
+  CHECK(ce::pow(dnan, 0.0) == 1.0);
+  CHECK(ce::pow(1.0, dnan) == 1.0);
+  CHECK(std::isnan(ce::pow(-2.0, 0.5)));
+  CHECK(ce::pow(-2.0, 3.0) == -8.0);
+  CHECK(ce::pow(0.0, -1.0) == dinf);
+  CHECK(ce::pow(-0.0, -1.0) == -dinf);
+  CHECK(ce::pow(-0.0, 3.0) == 0.0);
+  CHECK(std::signbit(ce::pow(-0.0, 3.0)));
+  CHECK(ce::pow(0.5, dinf) == 0.0);
+  CHECK(ce::pow(2.0, -dinf) == 0.0);
+  CHECK(ce::pow(-1.0, dinf) == 1.0);
+  CHECK(ce::pow(-dinf, 3.0) == -dinf);
+  CHECK(ce::pow(-dinf, -3.0) == 0.0);
+  CHECK(ce::pow(10.0, 400.5) == dinf);
+  CHECK(ce::pow(10.0, -400.5) == 0.0);
+  // rational exponents: real odd roots of negative numbers, NaN for even roots
+  CHECK(ce::pow_rational(-27.0, 2, 3) == 9.0);
+  CHECK(cm::pow_rational(-27.0, 2, 3) == doctest::Approx(9.0).epsilon(1e-15));
+  CHECK(cm::pow_rational(-27.0, 1, 3) == doctest::Approx(-3.0).epsilon(1e-15));
+  CHECK(std::isnan(cm::pow_rational(-4.0, 1, 2)));
+  CHECK(std::signbit(ce::pow_rational(-0.0, 1, 3)));
+  CHECK(ce::pow_rational(0.0, -1, 3) == dinf);
+  CHECK(cm::pow_rational(0.0, 1, 3) == 0.0);
+}
+
+TEST_CASE("constexpr_math: special values of the issue 8 functions") {
+  CHECK(std::isnan(ce::sinh(dnan)));
+  CHECK(std::isnan(ce::cosh(dnan)));
+  CHECK(std::isnan(ce::sigmoid(dnan)));
+  CHECK(std::isnan(ce::softplus(dnan)));
+  CHECK(std::isnan(ce::cbrt(dnan)));
+  CHECK(std::isnan(ce::erf(dnan)));
+  CHECK(std::isnan(ce::acos(-1.5)));
+  CHECK(ce::cbrt(-dinf) == -dinf);
+  CHECK(std::signbit(ce::cbrt(-0.0)));
+  CHECK(std::signbit(ce::asin(-0.0)));
+  CHECK(std::signbit(ce::erf(-0.0)));
+  CHECK(ce::erf(dinf) == 1.0);
+  CHECK(ce::sigmoid(-dinf) == 0.0);
+  CHECK(ce::softplus(dinf) == dinf);
+  CHECK(ce::sinh(-dinf) == -dinf);
+  CHECK(ce::cosh(-dinf) == dinf);
+  CHECK(ce::sigmoid(fnan) != ce::sigmoid(fnan));
+  CHECK(ce::sinh(100.0f) == finf);
+}

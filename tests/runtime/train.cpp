@@ -121,6 +121,7 @@ TEST_CASE("a loss that is not finite before the first step is not called a diver
   }
   CHECK(message.find("ctgrad: the loss is nan at the starting parameters, before any step") == 0);
   CHECK(message.find("outside its domain") != std::string::npos);
+  CHECK(message.find("(log(w * x) is nan at data point 0)") != std::string::npos);
   CHECK(negative[w] == -1.0f);
 }
 
@@ -281,4 +282,27 @@ TEST_CASE("stopping rules: gradient norm, loss change, and early stopping on val
   auto s = ctgrad::parameters(w = 0.0, b = 0.0);
   ctgrad::train(loss, s, data, ctgrad::sgd{0.1}, 1,
                 [](const auto& report) { CHECK(std::isnan(report.validation_loss)); });
+}
+
+TEST_CASE("a function outside its domain at the start is named with the data point") {
+  const std::array X{0.5, 1.0, 2.0, 4.0};
+  const auto domain_message = [&](const auto& loss) {
+    auto p = ctgrad::parameters(w = 1.0, b = 0.0);
+    try {
+      ctgrad::train(loss, p, ctgrad::dataset(x = X), ctgrad::sgd{0.01}, 5);
+    } catch (const std::domain_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no exception");
+  };
+  // acos of 2 at the third point (IEEE NaN, never UB), log1p of -1 at the second
+  CHECK(domain_message(mean(acos(w * x - b))).find("(acos(w * x - b) is nan at data point 2)") !=
+        std::string::npos);
+  CHECK(domain_message(mean(square(b) + log1p(-(w * x))))
+            .find("(log1p(-(w * x)) is -inf at data point 1)") != std::string::npos);
+  CHECK(domain_message(mean(sqrt(b - w * x))).find("(sqrt(b - w * x) is nan at data point 0)") !=
+        std::string::npos);
+  // outside the reductions nothing is named, and the message says what it may be
+  CHECK(domain_message(log(mean(b - w * x))).find("a log or sqrt of a negative number") !=
+        std::string::npos);
 }

@@ -50,6 +50,21 @@ void check_derivatives(const E& e, std::initializer_list<double> points, double 
   }
 }
 
+inline constexpr ctgrad::param<"v", 3> v3;
+
+// An element-wise function f applied to a vector parameter: each component has the value of f
+// on that number, and the reverse sweep's gradient of the sum agrees with finite differences.
+template <class F>
+void check_on_vector(F f, std::array<double, 3> at) {
+  const std::array<double, 3> values = ctgrad::evaluate(f(v3), v3 = at);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CAPTURE(at[k]);
+    CHECK(values[k] == ctgrad::evaluate(f(w), w = at[k]));
+  }
+  CHECK(ctgrad::check_gradient(component_sum(f(v3)), wrt(v3), ctgrad::relative_tolerance{1e-7},
+                               v3 = at));
+}
+
 // Checks that a simplified expression has the value of the formula it was written as.
 template <class E, class F>
 void check_same_value(const E& simplified, F formula, std::initializer_list<double> points) {

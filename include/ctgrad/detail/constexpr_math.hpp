@@ -618,6 +618,390 @@ constexpr double pow_int(double x, int n) noexcept {
   return copysign(scale(acc.hi + acc.lo, acc_e), sgn);
 }
 
+// ---------------------------------------------------------------------------
+// Functions added for issue 8: sinh, cosh, sigmoid, softplus, log_sigmoid,
+// cbrt, asin, acos, hypot, erf, real and rational pow.  Own derivations from
+// the identities cited at each; double-double where a final rounding must be
+// the only one that matters.
+
+/// Double-double sum, relative error about 2^-104.
+constexpr dd add(dd a, dd b) noexcept {
+  const dd s = two_sum(a.hi, b.hi);
+  return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+}
+
+/// Double-double quotient (long division, two steps), relative error about 2^-100.
+constexpr dd div(dd a, dd b) noexcept {
+  const double q1 = a.hi / b.hi;
+  const dd r = add(a, neg(mul({q1, 0.0}, b)));
+  return fast_two_sum(q1, r.hi / b.hi);
+}
+
+/// sqrt(z) as a double-double for z > 0: the correctly rounded root plus the
+/// exact residual's first-order correction (z - h^2 is exact by Sterbenz).
+constexpr dd sqrt_dd(double z) noexcept {
+  const double h = sqrt(z);
+  const dd p = two_prod(h, h);
+  return {h, ((z - p.hi) - p.lo) / (2.0 * h)};
+}
+
+/// log(x) for finite x > 0 as a double-double, relative error about 2^-76: x = 2^k (1 + f),
+/// log(1 + f) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...) with s = f / (2 + f), |s| <= 0.172,
+/// summed in double-double to s^43 (truncation below 2^-106), plus k ln 2 in two parts. For
+/// pow, whose result's relative error is the absolute error of y log x.
+constexpr dd log_dd(double x) noexcept {
+  const frexp_result d = split_sqrt2(x);
+  const double f = d.m - 1.0;  // exact (Sterbenz)
+  const dd s = div({f, 0.0}, two_sum(2.0, f));
+  const dd s2 = mul(s, s);
+  dd p = div({1.0, 0.0}, {43.0, 0.0});
+  for (int j = 20; j >= 0; --j) p = add(div({1.0, 0.0}, {2.0 * j + 1.0, 0.0}), mul(s2, p));
+  const dd atanh2 = mul(s, p);
+  const double dk = static_cast<double>(d.k);
+  const dd k_ln2 = add({dk * ln2_hi, 0.0}, two_prod(dk, ln2_lo));  // dk * ln2_hi is exact
+  return add(k_ln2, {2.0 * atanh2.hi, 2.0 * atanh2.lo});
+}
+
+/// e^(x.hi + x.lo) = (v.hi + v.lo) 2^k for x.hi in [-746, 711]: exp's
+/// reduction on x.hi, x.lo joins the reduced argument's low part.
+constexpr scaled_dd exp_scaled(dd x) noexcept {
+  const exp_reduced r = exp_reduce(x.hi);
+  const dd rr = fast_two_sum(r.rh, r.rl + x.lo);
+  const dd u = expm1_kernel(rr.hi, rr.lo);
+  const dd s = fast_two_sum(1.0, u.hi);
+  return {fast_two_sum(s.hi, s.lo + u.lo), r.k};
+}
+
+/// e^a / 2 = e^(a - ln 2) for 22 < a <= 711, rounded once (+inf past DBL_MAX).
+constexpr double half_exp(double a) noexcept {
+  const dd t = two_sum(a, -ln2_hi);
+  const scaled_dd e = exp_scaled(fast_two_sum(t.hi, t.lo - ln2_lo));
+  return scale(e.v.hi + e.v.lo, e.k);
+}
+
+/// expm1(a) for 2^-54 <= a <= 22 as an unscaled double-double (k <= 32: exact).
+constexpr dd expm1_dd(double a) noexcept {
+  const scaled_dd e = expm1_scaled(a);
+  const double s = pow2(e.k);
+  return {e.v.hi * s, e.v.lo * s};
+}
+
+/// sinh(x) = (E + E / (E + 1)) / 2 with E = e^|x| - 1 (so no cancellation
+/// near 0), in double-double; e^|x| / 2 beyond |x| = 22, where e^-|x| is
+/// below 2^-63 of it.
+constexpr double sinh(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a < 0x1p-28)
+    return x;  // x^3/6 below half an ulp; keeps -0
+  if (a > 711.0)
+    return copysign(inf, x);
+  if (a > 22.0)
+    return copysign(half_exp(a), x);
+  const dd e = expm1_dd(a);
+  const dd sum = add(e, div(e, add(e, {1.0, 0.0})));
+  return copysign(0.5 * (sum.hi + sum.lo), x);
+}
+
+/// cosh(x) = 1 + E^2 / (2 (E + 1)) with E = e^|x| - 1, in double-double;
+/// e^|x| / 2 beyond |x| = 22.
+constexpr double cosh(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a < 0x1p-27)
+    return 1.0;  // 1 + x^2/2 rounds to 1
+  if (a > 711.0)
+    return inf;
+  if (a > 22.0)
+    return half_exp(a);
+  const dd e = expm1_dd(a);
+  const dd q = div(mul(e, e), add(add(e, e), {2.0, 0.0}));
+  const dd s = two_sum(1.0, q.hi);
+  return s.hi + (s.lo + q.lo);
+}
+
+/// e^-a for 0 <= a <= 40 as an unscaled double-double (a normal number).
+constexpr dd exp_neg_dd(double a) noexcept {
+  const scaled_dd e = exp_scaled({-a, 0.0});
+  const double s = pow2(e.k);
+  return {e.v.hi * s, e.v.lo * s};
+}
+
+/// 1 / (1 + e^-x): 1 / (1 + E) for x >= 0 and E / (1 + E) for x < 0 with
+/// E = e^-|x| in double-double, one rounding in the division; e^x itself
+/// below x = -37.5, where 1 + e^x rounds to 1.
+constexpr double sigmoid(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a > 37.5)
+    return x > 0 ? 1.0 : exp(x);  // 1 - e^-x rounds to 1; e^x (1 - e^x) rounds to e^x
+  const dd e = exp_neg_dd(a);
+  const dd den = add({1.0, 0.0}, e);
+  return x >= 0 ? div_to_double({1.0, 0.0}, den) : div_to_double(e, den);
+}
+
+/// log(1 + e^x): x + log1p(e^-x) for x > 0, log1p(e^x) otherwise, with the
+/// low part of e^-|x| carried as a first-order correction.
+constexpr double softplus(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a > 37.5)
+    return x > 0 ? x : exp(x);  // log1p(e^-a) is below half an ulp of x; log1p(t) rounds to t
+  const dd e = exp_neg_dd(a);
+  const double l = log1p(e.hi) + e.lo / (1.0 + e.hi);
+  return x > 0 ? x + l : l;
+}
+
+/// log(sigmoid(x)) = -softplus(-x).
+constexpr double log_sigmoid(double x) noexcept { return -softplus(-x); }
+
+/// Cube root: x = m 2^(3q) with m in [1, 8); six Newton steps from a linear
+/// guess, then one more on the exact residual m - y^3 (Dekker products).
+constexpr double cbrt(double x) noexcept {
+  if (is_nan(x) || x == 0.0 || fabs(x) == inf)
+    return x;
+  u64 bits = std::bit_cast<u64>(fabs(x));
+  int e = -1023;
+  if ((bits & exp_mask) == 0) {  // subnormal: 2^54 = (2^18)^3 scales into the normal range
+    bits = std::bit_cast<u64>(fabs(x) * 0x1p54);
+    e -= 54;
+  }
+  e += static_cast<int>((bits & exp_mask) >> 52);
+  const int q = e >= 0 ? e / 3 : -((2 - e) / 3);  // floor(e / 3)
+  const int r = e - 3 * q;
+  const double m = std::bit_cast<double>((static_cast<u64>(1023 + r) << 52) | (bits & frac_mask));
+  double y = 1.0 + (m - 1.0) / 7.0;
+  for (int i = 0; i < 6; ++i) y -= (y * y * y - m) / (3.0 * y * y);
+  const dd y2 = two_prod(y, y);
+  const dd y3 = two_prod(y2.hi, y);
+  const double residual = ((m - y3.hi) - y3.lo) - y2.lo * y;  // m - y^3
+  return copysign(scale(y + residual / (3.0 * y2.hi), q), x);
+}
+
+/// asin(x) - x = x^3 (c1 + c2 x^2 + ...) for |x| <= 1/2: the Maclaurin
+/// series, c_n = c_(n-1) (2n - 1)^2 / (2n (2n + 1)), 28 terms (truncation
+/// below 2^-60 |x|).
+struct asin_series {
+  double c[29];
+};
+inline constexpr asin_series asin_coefficients = [] {
+  asin_series s{};
+  double c = 1.0;
+  for (int n = 1; n <= 28; ++n) {
+    c = c * (2.0 * n - 1.0) * (2.0 * n - 1.0) / ((2.0 * n) * (2.0 * n + 1.0));
+    s.c[n] = c;
+  }
+  return s;
+}();
+constexpr double asin_tail(double x) noexcept {
+  const double z = x * x;
+  double p = asin_coefficients.c[28];
+  for (int n = 27; n >= 1; --n) p = asin_coefficients.c[n] + z * p;
+  return x * z * p;
+}
+
+/// For 1/2 < |x| < 1: asin(s) = s.hi + tail with s = sqrt((1 - |x|) / 2) as
+/// a double-double (the half-angle identity asin|x| = pi/2 - 2 asin(s)).
+struct half_angle {
+  double s;
+  double tail;
+};
+constexpr half_angle asin_half_angle(double a) noexcept {
+  const double z = 0.5 * (1.0 - a);  // exact
+  const dd s = sqrt_dd(z);
+  // asin(s.hi + s.lo) = asin(s.hi) + s.lo / sqrt(1 - s^2) to first order
+  return {s.hi, asin_tail(s.hi) + s.lo / sqrt(1.0 - z)};
+}
+
+/// Arc sine: the series for |x| <= 1/2, the half-angle identity above it.
+constexpr double asin(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a > 1.0)
+    return nan;
+  if (a < 0x1p-27)
+    return x;  // x^3/6 below half an ulp; keeps -0
+  if (a <= 0.5)
+    return x + asin_tail(x);
+  if (a == 1.0)
+    return copysign(pio2_1, x);
+  const half_angle h = asin_half_angle(a);
+  const dd p = two_sum(pio2_1, -2.0 * h.s);
+  return copysign(p.hi + (p.lo + (pio2_2 - 2.0 * h.tail)), x);
+}
+
+/// Arc cosine: pi/2 - asin(x) for |x| <= 1/2; 2 asin(s) and pi - 2 asin(s)
+/// (s as in asin) above, so that acos(x) near 1 keeps its relative accuracy.
+constexpr double acos(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a > 1.0)
+    return nan;
+  if (a < 0x1p-57)
+    return pio2_1;  // pi/2 - x rounds to pi/2
+  if (a <= 0.5) {
+    const dd p = two_sum(pio2_1, -x);
+    return p.hi + (p.lo + (pio2_2 - asin_tail(x)));
+  }
+  if (x == 1.0)
+    return 0.0;
+  if (x == -1.0)
+    return 2.0 * pio2_1;
+  const half_angle h = asin_half_angle(a);
+  if (x > 0.0)
+    return 2.0 * (h.s + h.tail);
+  const dd p = two_sum(2.0 * pio2_1, -2.0 * h.s);
+  return p.hi + (p.lo + (2.0 * pio2_2 - 2.0 * h.tail));
+}
+
+/// sqrt(x^2 + y^2) without overflow or underflow: both scaled by the same
+/// power of 2 (exact), the sum of squares in double-double, its root
+/// corrected by the exact residual.  hypot(+-inf, NaN) = +inf (IEEE).
+constexpr double hypot(double x, double y) noexcept {
+  double a = fabs(x);
+  double b = fabs(y);
+  if (a == inf || b == inf)
+    return inf;
+  if (is_nan(a) || is_nan(b))
+    return nan;
+  if (a < b) {
+    const double t = a;
+    a = b;
+    b = t;
+  }
+  if (b == 0.0)
+    return a;
+  const frexp_result da = split_sqrt2(a);
+  // (b/a)^2 / 2 below half an ulp: hypot is a; otherwise b / a >= 2^-61 and b scales exactly
+  if (da.k - split_sqrt2(b).k > 60)
+    return a;
+  const double bs = scale(b, -da.k);
+  const dd sum = add(two_prod(da.m, da.m), two_prod(bs, bs));
+  const double h = sqrt(sum.hi);
+  const dd p = two_prod(h, h);
+  return scale(h + (((sum.hi - p.hi) - p.lo) + sum.lo) / (2.0 * h), da.k);
+}
+
+// 2 / sqrt(pi) in two parts (to 2^-110).
+inline constexpr double two_over_sqrt_pi_hi = 0x1.20dd750429b6dp+0;
+inline constexpr double two_over_sqrt_pi_lo = 0x1.1ae3a914fed80p-56;
+
+/// The error function.  |x| < 2.5: the Maclaurin series
+/// erf x = 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1)) in double-double (its
+/// terms, up to about 9 times the result, cancel: double-double keeps ~100
+/// bits).  2.5 <= |x| < 6: 1 - erfc x with Laplace's continued fraction
+/// erfc x = e^(-x^2) / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))
+/// evaluated bottom-up from depth 60 (relative error below 1e-15 there, and
+/// erfc x < 4.1e-4 of the result, so it costs erf well under 0.1 ulp).
+/// |x| >= 6: +-1 (erfc 6 < 2^-54).
+constexpr double erf(double x) noexcept {
+  if (is_nan(x))
+    return x;
+  const double a = fabs(x);
+  if (a >= 6.0)
+    return copysign(1.0, x);
+  if (a < 2.5) {
+    if (a < 0x1p-1000)  // keeps the Dekker products away from subnormals
+      return scale(x * 0x1p60 * two_over_sqrt_pi_hi, -60);  // 2x/sqrt(pi), rounded twice
+    const dd sq = two_prod(x, x);
+    const dd minus_sq{-sq.hi, -sq.lo};
+    dd term{x, 0.0};  // (-x^2)^n x / n!
+    dd sum{x, 0.0};
+    for (int n = 1; n < 100; ++n) {
+      term = div(mul(term, minus_sq), {static_cast<double>(n), 0.0});
+      const dd t = div(term, {2.0 * n + 1.0, 0.0});
+      sum = add(sum, t);
+      if (fabs(t.hi) < 0x1p-110 * fabs(sum.hi))
+        break;
+    }
+    const dd r = mul(sum, {two_over_sqrt_pi_hi, two_over_sqrt_pi_lo});
+    return r.hi + r.lo;
+  }
+  double f = a;
+  for (int n = 60; n >= 1; --n) f = a + (0.5 * n) / f;
+  const dd sq = two_prod(a, a);
+  const scaled_dd e = exp_scaled({-sq.hi, -sq.lo});
+  const double erfc = scale(e.v.hi + e.v.lo, e.k) * (0.5 * two_over_sqrt_pi_hi) / f;
+  return copysign(1.0 - erfc, x);
+}
+
+/// e^(y log x) for finite x > 0 with y given as a double-double: log in
+/// double-double, the product in double-double, exp with that argument.
+constexpr double pow_positive(double x, dd y) noexcept {
+  const dd l = log_dd(x);
+  const dd p = two_prod(y.hi, l.hi);
+  const dd z = fast_two_sum(p.hi, p.lo + (y.hi * l.lo + y.lo * l.hi));
+  if (z.hi > 709.8)
+    return inf;  // e^709.79 > DBL_MAX (and z.lo cannot bring it back)
+  if (z.hi < -745.2)
+    return 0.0;
+  const scaled_dd e = exp_scaled(z);
+  return scale(e.v.hi + e.v.lo, e.k);
+}
+
+/// x^y for real y with C's special cases (Annex F): pow(x, +-0) = 1,
+/// pow(1, y) = 1, a negative x only with an integer y (NaN otherwise),
+/// zeros and infinities by the sign and parity of y.  Integer y with
+/// |y| < 2^31 goes through pow_int.
+constexpr double pow(double x, double y) noexcept {
+  if (y == 0.0 || x == 1.0)
+    return 1.0;
+  if (is_nan(x) || is_nan(y))
+    return nan;
+  const double ay = fabs(y);
+  const bool integer = ay >= 0x1p53 || static_cast<double>(static_cast<i64>(ay)) == ay;
+  const bool odd = integer && ay < 0x1p53 && (static_cast<i64>(ay) & 1) != 0;
+  if (ay == inf) {
+    if (fabs(x) == 1.0)
+      return 1.0;  // (-1)^+-inf
+    return (fabs(x) < 1.0) == (y > 0.0) ? 0.0 : inf;
+  }
+  if (x == 0.0)
+    return y > 0.0 ? (odd ? x : 0.0) : (odd ? copysign(inf, x) : inf);
+  if (fabs(x) == inf) {
+    const double r = y > 0.0 ? inf : 0.0;
+    return x < 0.0 && odd ? -r : r;
+  }
+  if (x < 0.0 && !integer)
+    return nan;
+  if (integer && ay < 0x1p31)
+    return pow_int(x, static_cast<int>(y));
+  const double r = pow_positive(fabs(x), {y, 0.0});
+  return x < 0.0 && odd ? -r : r;
+}
+
+/// x^(n/d) for integers n, d > 0 in lowest terms: real for a negative x when
+/// d is odd (the real d-th root), NaN for a negative x when d is even; n/d
+/// is carried as a double-double, so a large log x costs no accuracy.
+constexpr double pow_rational(double x, i64 n, i64 d) noexcept {
+  if (is_nan(x))
+    return x;
+  if (n == 0)
+    return 1.0;
+  const bool negative = (std::bit_cast<u64>(x) & sign_mask) != 0;
+  if (negative && x != 0.0 && d % 2 == 0)
+    return nan;
+  const bool flip = negative && d % 2 != 0 && n % 2 != 0;  // an odd root of an odd power
+  const double sgn = flip ? -1.0 : 1.0;
+  const double a = fabs(x);
+  if (a == 0.0)
+    return copysign(n > 0 ? 0.0 : inf, sgn);
+  if (a == inf)
+    return copysign(n > 0 ? inf : 0.0, sgn);
+  const double dn = static_cast<double>(n);
+  const double den = static_cast<double>(d);
+  const double q = dn / den;
+  const dd p = two_prod(q, den);
+  const double rem = ((dn - p.hi) - p.lo) / den;  // n/d = q + rem to 2^-106 (n, d below 2^53)
+  return copysign(pow_positive(a, fast_two_sum(q, rem)), sgn);
+}
+
 /// Convert a double result to T; for float, clamp out-of-range values to inf
 /// explicitly (a double just below FLT_MAX + ulp/2 still rounds to FLT_MAX).
 template <std::floating_point T>
@@ -693,6 +1077,66 @@ template <std::floating_point T>
 constexpr T pow_int(T x, int n) noexcept {
   return impl::narrow<T>(impl::pow_int(static_cast<double>(x), n));
 }
+/// Hyperbolic sine, constexpr implementation.
+template <std::floating_point T>
+constexpr T sinh(T x) noexcept {
+  return impl::narrow<T>(impl::sinh(static_cast<double>(x)));
+}
+/// Hyperbolic cosine, constexpr implementation.
+template <std::floating_point T>
+constexpr T cosh(T x) noexcept {
+  return impl::narrow<T>(impl::cosh(static_cast<double>(x)));
+}
+/// The logistic function 1 / (1 + e^-x), constexpr implementation.
+template <std::floating_point T>
+constexpr T sigmoid(T x) noexcept {
+  return impl::narrow<T>(impl::sigmoid(static_cast<double>(x)));
+}
+/// log(1 + e^x), constexpr implementation.
+template <std::floating_point T>
+constexpr T softplus(T x) noexcept {
+  return impl::narrow<T>(impl::softplus(static_cast<double>(x)));
+}
+/// log(sigmoid(x)) = -softplus(-x), constexpr implementation.
+template <std::floating_point T>
+constexpr T log_sigmoid(T x) noexcept {
+  return impl::narrow<T>(impl::log_sigmoid(static_cast<double>(x)));
+}
+/// Cube root (real, negative for negative x), constexpr implementation.
+template <std::floating_point T>
+constexpr T cbrt(T x) noexcept {
+  return impl::narrow<T>(impl::cbrt(static_cast<double>(x)));
+}
+/// Arc sine, constexpr implementation.
+template <std::floating_point T>
+constexpr T asin(T x) noexcept {
+  return impl::narrow<T>(impl::asin(static_cast<double>(x)));
+}
+/// Arc cosine, constexpr implementation.
+template <std::floating_point T>
+constexpr T acos(T x) noexcept {
+  return impl::narrow<T>(impl::acos(static_cast<double>(x)));
+}
+/// sqrt(x^2 + y^2) without intermediate overflow, constexpr implementation.
+template <std::floating_point T>
+constexpr T hypot(T x, T y) noexcept {
+  return impl::narrow<T>(impl::hypot(static_cast<double>(x), static_cast<double>(y)));
+}
+/// The error function, constexpr implementation.
+template <std::floating_point T>
+constexpr T erf(T x) noexcept {
+  return impl::narrow<T>(impl::erf(static_cast<double>(x)));
+}
+/// x^y for real y (C's special cases), constexpr implementation.
+template <std::floating_point T>
+constexpr T pow(T x, T y) noexcept {
+  return impl::narrow<T>(impl::pow(static_cast<double>(x), static_cast<double>(y)));
+}
+/// x^(n/d), d > 0, n/d in lowest terms (real odd roots of negative x), constexpr implementation.
+template <std::floating_point T>
+constexpr T pow_rational(T x, std::int64_t n, std::int64_t d) noexcept {
+  return impl::narrow<T>(impl::pow_rational(static_cast<double>(x), n, d));
+}
 /// |x| (clears the sign bit, so abs(-0.0) is +0.0).
 template <std::floating_point T>
 constexpr T abs(T x) noexcept {
@@ -730,7 +1174,28 @@ CTGRAD_DETAIL_LIBM(cos)
 CTGRAD_DETAIL_LIBM(tan)
 CTGRAD_DETAIL_LIBM(tanh)
 CTGRAD_DETAIL_LIBM(atan)
+CTGRAD_DETAIL_LIBM(asin)
+CTGRAD_DETAIL_LIBM(acos)
+CTGRAD_DETAIL_LIBM(sinh)
+CTGRAD_DETAIL_LIBM(cosh)
+CTGRAD_DETAIL_LIBM(cbrt)
+CTGRAD_DETAIL_LIBM(erf)
 #undef CTGRAD_DETAIL_LIBM
+
+#define CTGRAD_DETAIL_LIBM2(name)                                                         \
+  template <std::floating_point T>                                                        \
+  inline T name(T x, T y) noexcept {                                                      \
+    if constexpr (std::is_same_v<T, float>)                                               \
+      return __builtin_##name##f(x, y);                                                   \
+    else if constexpr (std::is_same_v<T, double>)                                         \
+      return __builtin_##name(x, y);                                                      \
+    else                                                                                  \
+      return static_cast<T>(                                                              \
+          __builtin_##name##l(static_cast<long double>(x), static_cast<long double>(y))); \
+  }
+CTGRAD_DETAIL_LIBM2(hypot)
+CTGRAD_DETAIL_LIBM2(pow)
+#undef CTGRAD_DETAIL_LIBM2
 
 template <std::floating_point T>
 inline T pow_int(T x, int n) noexcept {
@@ -839,6 +1304,127 @@ constexpr T pow_int(T x, int n) noexcept {
   if (std::is_constant_evaluated())
     return ce::pow_int(x, n);
   return static_cast<T>(libm::pow_int(x, n));
+}
+/// Hyperbolic sine, usable in constant expressions.
+template <std::floating_point T>
+constexpr T sinh(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::sinh(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::sinh(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::sinh(x);
+}
+/// Hyperbolic cosine, usable in constant expressions.
+template <std::floating_point T>
+constexpr T cosh(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::cosh(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::cosh(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return libm::cosh(x);
+}
+/// The logistic function 1 / (1 + e^-x), usable in constant expressions.
+template <std::floating_point T>
+constexpr T sigmoid(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::sigmoid(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    return simd::sigmoid(x);  // the bits of the packet path (simd_math.hpp)
+  } else {
+    const T e = libm::exp(x < 0 ? x : -x);
+    return (x < 0 ? e : T(1)) / (1 + e);
+  }
+}
+/// log(1 + e^x), usable in constant expressions.
+template <std::floating_point T>
+constexpr T softplus(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::softplus(x);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return simd::softplus(x);  // the bits of the packet path (simd_math.hpp)
+  else
+    return (x > 0 ? x : T(0)) + libm::log1p(libm::exp(x < 0 ? x : -x));
+}
+/// log(sigmoid(x)) = -softplus(-x), usable in constant expressions.
+template <std::floating_point T>
+constexpr T log_sigmoid(T x) noexcept {
+  return -softplus(-x);
+}
+/// Cube root, usable in constant expressions.
+template <std::floating_point T>
+constexpr T cbrt(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::cbrt(x);
+  return libm::cbrt(x);
+}
+/// Arc sine, usable in constant expressions.
+template <std::floating_point T>
+constexpr T asin(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::asin(x);
+  return libm::asin(x);
+}
+/// Arc cosine, usable in constant expressions.
+template <std::floating_point T>
+constexpr T acos(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::acos(x);
+  return libm::acos(x);
+}
+/// sqrt(x^2 + y^2) without intermediate overflow, usable in constant expressions.
+template <std::floating_point T>
+constexpr T hypot(T x, T y) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::hypot(x, y);
+  return libm::hypot(x, y);
+}
+/// The error function, usable in constant expressions.
+template <std::floating_point T>
+constexpr T erf(T x) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::erf(x);
+  return libm::erf(x);
+}
+/// x^y for real y, usable in constant expressions.
+template <std::floating_point T>
+constexpr T pow(T x, T y) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::pow(x, y);
+  return libm::pow(x, y);
+}
+/// x^(n/d) for d > 0 and n/d in lowest terms, usable in constant expressions: the real d-th
+/// root for a negative x when d is odd, NaN when d is even. At run time the C library's pow of
+/// |x| with n/d rounded to T, corrected to first order for that rounding (for double: the
+/// exponent's error would otherwise cost up to |log x| * 2^-53 relative).
+template <std::floating_point T>
+constexpr T pow_rational(T x, std::int64_t n, std::int64_t d) noexcept {
+  if (std::is_constant_evaluated())
+    return ce::pow_rational(x, n, d);
+  if (x != x)
+    return x;
+  const bool negative = __builtin_signbit(x) != 0;
+  if (negative && x != 0 && d % 2 == 0)
+    return std::numeric_limits<T>::quiet_NaN();
+  const T sign = negative && d % 2 != 0 && n % 2 != 0 ? T(-1) : T(1);
+  const T a = ce::abs(x);
+  if constexpr (std::is_same_v<T, double>) {
+    const double dn = static_cast<double>(n), dd = static_cast<double>(d);
+    const double y = dn / dd;
+    const ce::impl::dd p = ce::impl::two_prod(y, dd);
+    const double delta = ((dn - p.hi) - p.lo) / dd;  // n/d - y
+    double r = libm::pow(a, y);
+    if (delta != 0 && r != 0 && r < std::numeric_limits<double>::infinity())
+      r += r * (delta * libm::log(a));  // a^(y + delta) = a^y (1 + delta log a + ...)
+    return sign * r;
+  } else if constexpr (std::is_same_v<T, float>) {
+    // in double, rounded once: the exponent's rounding is far below a float ulp
+    return sign * static_cast<float>(libm::pow(static_cast<double>(a),
+                                               static_cast<double>(n) / static_cast<double>(d)));
+  } else {
+    return sign * libm::pow(a, static_cast<T>(n) / static_cast<T>(d));
+  }
 }
 /// |x|, usable in constant expressions (same code at run time: it is exact).
 template <std::floating_point T>

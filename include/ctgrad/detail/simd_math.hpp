@@ -1,5 +1,6 @@
 #pragma once
-// exp, expm1, log, log1p and tanh on GNU vector-extension packets (`T
+// exp, expm1, log, log1p and tanh on GNU vector-extension packets, and functions built from them
+// (sigmoid, softplus, log_sigmoid, sinh, cosh; at the end of the file) (`T
 // __attribute__((vector_size(N)))`, T float or double, N 16, 32 or 64 bytes), so that an evaluator
 // can run them on SIMD packets instead of calling the C library lane by lane.
 //
@@ -105,6 +106,10 @@ struct lane_traits<float> {
   static constexpr float tanh_one = 10.0f;
   // expm1(x) = x and log1p(x) = x to within rounding below this (x^2/2 < ulp(x)/4).
   static constexpr float identity_below = 0x1p-26f;
+  // sinh and cosh: e^-|x| is below 2^-26 of e^|x| past hyperbolic_switch; e^|x| overflows past
+  // exp_finite, where e^|x| / 2 is taken as (e^(|x|/2) / 2) e^(|x|/2).
+  static constexpr float hyperbolic_switch = 9.0f;
+  static constexpr float exp_finite = 88.7f;
   static constexpr float exp_q[] = {0.5f,           0.166666672f,    0.0416666679f,  0.00833329838f,
                                     0.00138888531f, 0.000198996102f, 2.48599135e-05f};
   static constexpr float log_f[] = {0.666666687f, 0.400001228f, 0.285508156f, 0.233305827f};
@@ -135,6 +140,8 @@ struct lane_traits<double> {
   static constexpr double veltkamp_split = 134217729.0;  // 2^27 + 1
   static constexpr double tanh_one = 22.0;               // 1 - tanh(x) < 2^-54 for x > 19.06
   static constexpr double identity_below = 0x1p-55;
+  static constexpr double hyperbolic_switch = 22.0;  // e^-44 < 2^-63
+  static constexpr double exp_finite = 709.7;
   static constexpr double exp_q[] = {0.5,
                                      0.16666666666666671,
                                      0.041666666666666671,
@@ -488,6 +495,94 @@ CTGRAD_SIMD_INLINE V tanh(V x) noexcept {
   }
 }
 
+/// 1 / (1 + e^-x) in every lane, within 1.5 ulp, from exp: 1 / (1 + E) for x >= 0 and
+/// E / (1 + E) for x < 0 with E = e^-|x|, so nothing overflows: sigmoid(-1000) = +0 and
+/// sigmoid(1000) = 1, both exact to rounding. The rounding error of 1 + E is corrected to first
+/// order.
+template <float_vector V>
+CTGRAD_SIMD_INLINE V sigmoid(V x) noexcept {
+  if constexpr (impl::too_wide<V>) {
+    const auto [lo, hi] = impl::split(x);
+    return impl::join<V>(sigmoid(lo), sigmoid(hi));
+  } else {
+    using L = impl::traits<V>;
+    const V e = exp(impl::from_bits<V>(impl::bits(x) | L::sign_bit));  // e^-|x|, NaN passes
+    const V d = 1 + e;
+    const V d_lo = (1 - d) + e;  // 1 + e = d + d_lo exactly (Fast2Sum: e <= 1)
+    const V q = (x < 0 ? e : impl::splat<V>(1)) / d;
+    return q - q * (d_lo / d);
+  }
+}
+
+/// log(1 + e^x) in every lane, within 1.5 ulp: max(x, 0) + log1p(e^-|x|), finite for any finite
+/// x and exact to rounding far out (softplus(1000) = 1000, softplus(-1000) = +0).
+template <float_vector V>
+CTGRAD_SIMD_INLINE V softplus(V x) noexcept {
+  if constexpr (impl::too_wide<V>) {
+    const auto [lo, hi] = impl::split(x);
+    return impl::join<V>(softplus(lo), softplus(hi));
+  } else {
+    using L = impl::traits<V>;
+    const V l = log1p(exp(impl::from_bits<V>(impl::bits(x) | L::sign_bit)));
+    return (x > 0 ? x : V{}) + l;  // NaN: l is NaN
+  }
+}
+
+/// log(1 / (1 + e^-x)) = -softplus(-x) in every lane (log_sigmoid(-1000) = -1000).
+template <float_vector V>
+CTGRAD_SIMD_INLINE V log_sigmoid(V x) noexcept {
+  return -softplus(-x);
+}
+
+/// Hyperbolic sine in every lane, within 2 ulp: (E + E / (E + 1)) / 2 with E = expm1(|x|) (no
+/// cancellation near 0), e^|x| / 2 from hyperbolic_switch on; the sign is copied.
+template <float_vector V>
+CTGRAD_SIMD_INLINE V sinh(V x) noexcept {
+  if constexpr (impl::too_wide<V>) {
+    const auto [lo, hi] = impl::split(x);
+    return impl::join<V>(sinh(lo), sinh(hi));
+  } else {
+    using T = lane_type<V>;
+    using L = impl::traits<V>;
+    const auto sign = impl::bits(x) & L::sign_bit;
+    const V a = impl::from_bits<V>(impl::bits(x) ^ sign);
+    const V a_small = a > L::hyperbolic_switch ? impl::splat<V>(L::hyperbolic_switch) : a;
+    const V em1 = expm1(a_small);
+    const V small = T(0.5) * (em1 + em1 / (em1 + 1));
+    const auto huge = a > L::exp_finite;
+    const V e = exp(huge ? a * T(0.5) : a);
+    const V large = huge ? (T(0.5) * e) * e : T(0.5) * e;
+    V r = a < L::hyperbolic_switch ? small : large;  // NaN: large, from exp(NaN)
+    r = a < L::identity_below ? a : r;
+    return impl::from_bits<V>(impl::bits(r) | sign);
+  }
+}
+
+/// Hyperbolic cosine in every lane, within 2 ulp: 1 + t^2 / (2 (1 + t)) with t = expm1(|x|) for
+/// |x| < ln2 / 2, (e^|x| + e^-|x|) / 2 above, e^|x| / 2 as (e^(|x|/2) / 2) e^(|x|/2) where e^|x|
+/// alone would overflow.
+template <float_vector V>
+CTGRAD_SIMD_INLINE V cosh(V x) noexcept {
+  if constexpr (impl::too_wide<V>) {
+    const auto [lo, hi] = impl::split(x);
+    return impl::join<V>(cosh(lo), cosh(hi));
+  } else {
+    using T = lane_type<V>;
+    using L = impl::traits<V>;
+    const V a = impl::from_bits<V>(impl::bits(x) & ~L::sign_bit);
+    const T switch_at = 0.34657359f;  // ln2 / 2
+    V a_small = a > switch_at ? impl::splat<V>(switch_at) : a;
+    a_small = a < L::identity_below ? impl::splat<V>(L::identity_below) : a_small;  // t^2 normal
+    const V t = expm1(a_small);
+    const V small = 1 + (t * t) / (2 * (1 + t));
+    const auto huge = a > L::exp_finite;
+    const V e = exp(huge ? a * T(0.5) : a);
+    const V large = huge ? (T(0.5) * e) * e : T(0.5) * e + T(0.5) / e;
+    V r = a < switch_at ? small : large;  // NaN: large, from exp(NaN)
+    return a < L::identity_below ? impl::splat<V>(1) : r;
+  }
+}
+
 // The scalar overloads put x in lane 0 by initialisation, not by arithmetic (0 + x would quiet a
 // signalling NaN that a packet lane keeps), and run the 16-byte packet code.
 
@@ -511,6 +606,35 @@ inline double log1p(double x) noexcept { return log1p(impl::vector_of<double, 16
 inline float tanh(float x) noexcept { return tanh(impl::vector_of<float, 16>::type{x})[0]; }
 /// tanh(x) for one double, bit for bit the value of any packet lane holding x.
 inline double tanh(double x) noexcept { return tanh(impl::vector_of<double, 16>::type{x})[0]; }
+
+/// 1 / (1 + e^-x) for one float, bit for bit the value of any packet lane holding x.
+inline float sigmoid(float x) noexcept { return sigmoid(impl::vector_of<float, 16>::type{x})[0]; }
+/// 1 / (1 + e^-x) for one double, bit for bit the value of any packet lane holding x.
+inline double sigmoid(double x) noexcept {
+  return sigmoid(impl::vector_of<double, 16>::type{x})[0];
+}
+/// log(1 + e^x) for one float, bit for bit the value of any packet lane holding x.
+inline float softplus(float x) noexcept { return softplus(impl::vector_of<float, 16>::type{x})[0]; }
+/// log(1 + e^x) for one double, bit for bit the value of any packet lane holding x.
+inline double softplus(double x) noexcept {
+  return softplus(impl::vector_of<double, 16>::type{x})[0];
+}
+/// -softplus(-x) for one float, bit for bit the value of any packet lane holding x.
+inline float log_sigmoid(float x) noexcept {
+  return log_sigmoid(impl::vector_of<float, 16>::type{x})[0];
+}
+/// -softplus(-x) for one double, bit for bit the value of any packet lane holding x.
+inline double log_sigmoid(double x) noexcept {
+  return log_sigmoid(impl::vector_of<double, 16>::type{x})[0];
+}
+/// sinh(x) for one float, bit for bit the value of any packet lane holding x.
+inline float sinh(float x) noexcept { return sinh(impl::vector_of<float, 16>::type{x})[0]; }
+/// sinh(x) for one double, bit for bit the value of any packet lane holding x.
+inline double sinh(double x) noexcept { return sinh(impl::vector_of<double, 16>::type{x})[0]; }
+/// cosh(x) for one float, bit for bit the value of any packet lane holding x.
+inline float cosh(float x) noexcept { return cosh(impl::vector_of<float, 16>::type{x})[0]; }
+/// cosh(x) for one double, bit for bit the value of any packet lane holding x.
+inline double cosh(double x) noexcept { return cosh(impl::vector_of<double, 16>::type{x})[0]; }
 
 }  // namespace ctgrad::detail::simd
 

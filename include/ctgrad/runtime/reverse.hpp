@@ -123,6 +123,7 @@ constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) no
     }
   (std::make_index_sequence<R::arity>{});
   else if constexpr (is_rational_v<R>) return splat<V>(R::template as<T>());
+  else if constexpr (is_scalar_v<R>) return splat<V>(static_cast<T>(r.value));  // erf's 2/sqrt(pi)
   else return operand_value(r, t);
 }
 

@@ -20,6 +20,7 @@
 #include "../detail/diagnostics.hpp"
 #include "bindings.hpp"
 #include "data_views.hpp"
+#include "domain.hpp"
 #include "evaluate.hpp"
 #include "validate.hpp"
 #include "value_and_grad.hpp"
@@ -218,18 +219,23 @@ std::string first_non_finite(const gradient<T, Ps...>& g) {
 
 // Why the loss is not finite before any step, where no learning rate is to blame: a non-finite
 // data value or starting parameter (std::invalid_argument naming the column or parameter and
-// the index, from validate()), or else a loss outside its domain there (std::domain_error).
-template <class T, class... Ps, class... Ds>
-[[noreturn]] void throw_non_finite_start(T loss, const param_set<Ps...>& params,
+// the index, from validate()), or else a loss outside its domain there (std::domain_error,
+// naming the operation that left it, runtime/domain.hpp, where it is inside a reduction).
+template <class T, class E, class... Ps, class... Ds>
+[[noreturn]] void throw_non_finite_start(T value, const E& loss, const param_set<Ps...>& params,
                                          const data_set<Ds...>& train_data) {
   validate(train_data);
   validate(params);
   char number[32];
-  std::snprintf(number, sizeof number, "%g", static_cast<double>(loss));
+  std::snprintf(number, sizeof number, "%g", static_cast<double>(value));
+  const std::string where = first_domain_error(loss, params, train_data);
   throw std::domain_error(std::string("ctgrad: the loss is ") + number +
                           " at the starting parameters, before any step, although the data and "
-                          "the parameters are finite: the loss is outside its domain there (a log "
-                          "or sqrt of a negative number, a division by zero, an overflow)");
+                          "the parameters are finite: the loss is outside its domain there (" +
+                          (where.empty() ? std::string("a log or sqrt of a negative number, a "
+                                                       "division by zero, an overflow")
+                                         : where) +
+                          ")");
 }
 
 // Copies of the points of one mini-batch, gathered from the data set in the batch's order, and a
@@ -321,7 +327,7 @@ auto run_training(const Summation& summation, const E& loss, param_set<Ps...>& p
   auto step_on = [&](const auto& points, T& squared_norm) {
     const auto [value, grad] = value_and_grad_with(summation, loss, variables, params, points);
     if (first_step && !is_finite(value))
-      throw_non_finite_start(value, params, train_data);
+      throw_non_finite_start(value, loss, params, train_data);
     first_step = false;
     const auto before = params;
     const auto optimizer_before = optimizer;
