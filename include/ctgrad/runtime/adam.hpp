@@ -98,25 +98,18 @@ struct adam_state {
   }
 };
 
-}  // namespace detail
+// Adam and AdamW: the options, the state and the calls they share.
+template <class Params, class Options, bool Decoupled>
+struct adam_optimizer {
+  using params_type = Params;
+  Options options;
+  adam_state<Params, Decoupled> state;
 
-template <class Params>
-struct adam;
-
-/// torch.optim.Adam on a parameter set: `ctgrad::adam opt{params, {.lr = 0.01}};`. The moments
-/// have the parameters' shapes (`opt.state.exp_avg[w]`). Invalid hyper-parameters throw
-/// std::invalid_argument at construction, as in PyTorch.
-template <class... Bs>
-struct adam<param_set<Bs...>> {
-  using params_type = param_set<Bs...>;
-  adam_options options;
-  detail::adam_state<params_type, false> state;
-
-  adam(const params_type& params, adam_options o = {}) : options(o), state(params) {
-    decltype(state)::check(options, "adam");
+  adam_optimizer(const Params& params, Options o, const char* name) : options(o), state(params) {
+    adam_state<Params, Decoupled>::check(options, name);
   }
   template <class G>
-  void step(params_type& params, const G& grad) {
+  void step(Params& params, const G& grad) {
     state.step(options, params, grad);
   }
   [[nodiscard]] double lr() const noexcept { return options.lr; }
@@ -130,33 +123,29 @@ struct adam<param_set<Bs...>> {
   }
 };
 
+}  // namespace detail
+
+template <class Params>
+struct adam;
+
+/// torch.optim.Adam on a parameter set: `ctgrad::adam opt{params, {.lr = 0.01}};`. The moments
+/// have the parameters' shapes (`opt.state.exp_avg[w]`). Invalid hyper-parameters throw
+/// std::invalid_argument at construction, as in PyTorch.
+template <class... Bs>
+struct adam<param_set<Bs...>> : detail::adam_optimizer<param_set<Bs...>, adam_options, false> {
+  adam(const param_set<Bs...>& params, adam_options o = {})
+      : detail::adam_optimizer<param_set<Bs...>, adam_options, false>(params, o, "adam") {}
+};
+
 template <class Params>
 struct adamw;
 
 /// torch.optim.AdamW on a parameter set: `ctgrad::adamw opt{params, {.lr = 0.01}};`: Adam with
 /// the weight decay applied to the parameter (p *= 1 - lr * wd) rather than to the gradient.
 template <class... Bs>
-struct adamw<param_set<Bs...>> {
-  using params_type = param_set<Bs...>;
-  adamw_options options;
-  detail::adam_state<params_type, true> state;
-
-  adamw(const params_type& params, adamw_options o = {}) : options(o), state(params) {
-    decltype(state)::check(options, "adamw");
-  }
-  template <class G>
-  void step(params_type& params, const G& grad) {
-    state.step(options, params, grad);
-  }
-  [[nodiscard]] double lr() const noexcept { return options.lr; }
-  void set_lr(double lr) noexcept { options.lr = lr; }
-  /// Calls f(name, x) for every piece of state (for checkpoints): the learning rate, the step
-  /// count (a float, as PyTorch's) and the moments.
-  template <class F>
-  void for_each_state(F&& f) {
-    f("lr", options.lr);
-    state.for_each_state(f);
-  }
+struct adamw<param_set<Bs...>> : detail::adam_optimizer<param_set<Bs...>, adamw_options, true> {
+  adamw(const param_set<Bs...>& params, adamw_options o = {})
+      : detail::adam_optimizer<param_set<Bs...>, adamw_options, true>(params, o, "adamw") {}
 };
 
 template <class... Bs>
