@@ -1,9 +1,10 @@
 #pragma once
 /// \file
 /// ctgrad: symbolic differentiation of model and loss expressions at compile time.
-/// Includes every public header but one: the opt-in multi-threaded evaluation,
-/// <ctgrad/runtime/thread_pool.hpp>, which brings <thread> and <condition_variable> and would
-/// roughly double the compile time of every file that includes ctgrad.
+/// Includes every public header but two opt-in ones, each of which would roughly double the
+/// compile time of every file that includes ctgrad: the multi-threaded evaluation,
+/// <ctgrad/runtime/thread_pool.hpp> (<thread>, <condition_variable>), and checkpoints,
+/// <ctgrad/runtime/checkpoint.hpp> (<filesystem>, POSIX file calls).
 
 #include "ctgrad/check.hpp"
 #include "ctgrad/derivative.hpp"
@@ -27,7 +28,6 @@
 #include "ctgrad/runtime/adagrad.hpp"
 #include "ctgrad/runtime/adam.hpp"
 #include "ctgrad/runtime/bindings.hpp"
-#include "ctgrad/runtime/checkpoint.hpp"
 #include "ctgrad/runtime/context.hpp"
 #include "ctgrad/runtime/data_views.hpp"
 #include "ctgrad/runtime/domain.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/checkpoint.hpp>
 
 #include "data_generator.hpp"
 

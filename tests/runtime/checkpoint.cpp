@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/checkpoint.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
