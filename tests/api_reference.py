@@ -17,6 +17,10 @@ code span: under `### \`training_options\``, the row `| \`.epochs\` | ... |` doc
 character that cannot continue it (`param<"w", 8>` documents `param`, `operator""_c` and `_c` both
 document the literal). Operators are documented as `operator+` (any spelling of the symbol).
 
+Stale: an entry naming nothing declared in include/, and a code span naming a repository file
+(`tests/...`, `docs/...`, `include/...`, `bench/...`; globs allowed) that does not exist, so that
+the pointers to tests and examples stay true when files move.
+
 Usage:
   api_reference.py [--root DIR]      check; exit 1 listing names without an entry and stale entries
   api_reference.py --list            print every public name with the header declaring it
@@ -363,9 +367,14 @@ class Parser:
             return self.skip_declaration(i, scope, None)
         if t in ("typedef",):
             j = i
+            name = None
             while toks[j].text != ";":
+                if toks[j].text == "(" and toks[j + 1].text in ("*", "&") \
+                        and re.match(r"[A-Za-z_]", toks[j + 2].text):
+                    name = name or toks[j + 2]  # typedef void (*handler)(const char*);
                 j += 1
-            self.add(toks[j - 1].text, scope, toks[j - 1], "alias")
+            name = name or toks[j - 1]
+            self.add(name.text, scope, name, "alias")
             return j + 1
         if t == "enum":
             return self.enum(i, scope)
@@ -500,6 +509,7 @@ class Parser:
         name_tok = None
         name = None
         is_function = False
+        pointer = False
         qualified = False
         while i < len(toks):
             t = toks[i].text
@@ -525,6 +535,15 @@ class Parser:
             if t == "<" and name is None and i > 0 and re.match(r"[A-Za-z_]", toks[i - 1].text):
                 i = skip_angles(toks, i)
                 continue
+            if t == "(" and name is None and toks[i + 1].text in ("*", "&") \
+                    and re.match(r"[A-Za-z_]", toks[i + 2].text) and toks[i + 3].text == ")":
+                # a pointer to a function: `void (*handler)(const char*) = nullptr;`
+                name_tok = toks[i + 2]
+                name = name_tok.text
+                qualified = False
+                pointer = True
+                i = balanced(toks, i, "(", ")")
+                continue
             if t == "(":
                 if name is None:
                     prev = toks[i - 1] if i > 0 else None
@@ -546,9 +565,8 @@ class Parser:
                     name_tok = prev
                     name = prev.text
                     qualified = toks[i - 2].text == "::" if i >= 2 else False
-                is_function = True
+                is_function = not pointer
                 i = balanced(toks, i, "(", ")")
-                # trailing parts; a constructor's initializer list
                 while i < len(toks) and toks[i].text not in ("{", ";", "=", ":"):
                     if toks[i].text == "(":
                         i = balanced(toks, i, "(", ")")
@@ -562,11 +580,8 @@ class Parser:
             if t in ("=", "{", ";", ",", ":"):
                 if name is None:
                     k = i - 1
-                    while k >= 0 and toks[k].text in ("]",) and False:
-                        k -= 1
-                    prev = toks[i - 1]
-                    if prev.text == ">":  # a variable template specialization `v<...> = `
-                        k, depth = i - 1, 0
+                    if toks[k].text == ">":  # a variable template specialization `v<...> = `
+                        depth = 0
                         while k >= 0:
                             if toks[k].text == ">":
                                 depth += 1
@@ -575,26 +590,21 @@ class Parser:
                                 if depth == 0:
                                     break
                             k -= 1
-                        prev = toks[k - 1]
-                    if prev.text == "]":  # an array: `T name[N]`
-                        k = i - 1
+                        k -= 1
+                    if toks[k].text == "]":  # an array: `T name[N]`
                         while toks[k].text != "[":
                             k -= 1
-                        prev = toks[k - 1]
-                    name_tok = prev
-                    name = prev.text
-                    qualified = toks[toks.index(prev) - 1].text == "::" if False else (
-                        i >= 2 and toks[i - 2].text == "::")
+                        k -= 1
+                    name_tok = toks[k]
+                    name = name_tok.text
+                    qualified = k >= 1 and toks[k - 1].text == "::"
                 break
             i += 1
-        if name is not None and not qualified and re.match(r"[A-Za-z_]", name) \
-                and name not in ("operator",):
-            if scope is not None and scope.is_class and name in (scope.class_name,
-                                                                   "~" + scope.class_name):
-                pass  # constructors are documented with their class
-            elif scope is not None and scope.is_class and toks[toks.index(name_tok) - 1].text == "~":
-                pass
-            else:
+        if name is not None and not qualified and re.match(r"[A-Za-z_]", name):
+            in_class = scope is not None and scope.is_class
+            destructor = toks[self.tokens.index(name_tok) - 1].text == "~"
+            if not (in_class and (name == scope.class_name or destructor)):
+                # (constructors and destructors are documented with their class)
                 self.add(name, scope, name_tok, "function" if is_function else "variable",
                          definition=not is_function or self.has_body(i))
         # the rest: a body, an initializer, more declarators
@@ -821,15 +831,34 @@ def documented_names(markdown: str) -> dict:
     return found
 
 
+PATH_SPAN = re.compile(r"^(?:tests|docs|include|bench)/[\w./*-]+$")
+
+
+def missing_files(markdown: str, root: str) -> list:
+    """(line, path) for each code span naming a file of the repository that does not exist:
+    the pointers to tests and examples stay true when files move."""
+    import glob
+
+    out = []
+    for number, line in enumerate(markdown.splitlines(), 1):
+        for m in SPAN.finditer(line):
+            path = m.group(2).strip()
+            if PATH_SPAN.match(path) and not glob.glob(os.path.join(root, path)):
+                out.append((number, path))
+    return out
+
+
 def check(root: str, api_path: str | None = None) -> tuple:
     include = os.path.join(root, "include")
     api_path = api_path or os.path.join(root, "docs", "api.md")
     names = enumerate_names(include)
     with open(api_path, encoding="utf-8") as fh:
-        entries = documented_names(fh.read())
+        markdown = fh.read()
+    entries = documented_names(markdown)
     public = {normalize(n.qualified): n for n in names}
     missing = [n for key, n in public.items() if key not in entries]
     stale = sorted((line, key) for key, line in entries.items() if key not in public)
+    stale += [(line, path) for line, path in missing_files(markdown, root)]
     return names, missing, stale
 
 
@@ -895,6 +924,10 @@ template <std::size_t K> constexpr auto pick(int) noexcept { return K; }
 constexpr auto options<int>::undocumented_out_of_line() noexcept {}
 inline int counter = [] { struct local { int x; }; return 0; }();
 int undocumented_function(int a, int b);
+using handler = void (*)(const char*);
+typedef void (*old_handler)(const char*);
+inline void (*current_handler)(const char*) = nullptr;
+[[noreturn]] void fail(const char* message) noexcept(false);
 }  // namespace ctgrad
 namespace ctgrad::detail { int also_hidden; }
 namespace other { int not_ours; }
@@ -905,6 +938,7 @@ FIXTURE_EXPECTED = {
     "options::set", "options::size", "widget", "widget::other", "widget::count", "twice",
     "operator+", "operator<<", "small", "is_small_v", "handle", "colour", "colour::red", "colour::green",
     "tag_op", "literals", 'literals::operator""_k', "pick", "counter", "undocumented_function",
+    "handler", "old_handler", "current_handler", "fail",
 }
 
 FIXTURE_PAGE = """# API
@@ -929,7 +963,10 @@ FIXTURE_PAGE = """# API
 ### `pick<K>(i)`
 ### `counter`
 ### `CTGRAD_FIXTURE_MACRO`, `CTGRAD_FIXTURE_OPTION`
+### `handler`, `old_handler`, `current_handler`, `fail(message)`
 ### `gone_function`
+
+Shown in `tests/fixture_missing.cpp`; declared in `include/ctgrad/fixture.hpp`.
 
 ```text
 `undocumented_function` inside a fence is not an entry
@@ -965,8 +1002,9 @@ def self_test() -> int:
         if [n.qualified for n in missing] != ["undocumented_function"]:
             failures.append(f"missing: {[n.qualified for n in missing]}, expected "
                             "['undocumented_function']")
-        if [name for _, name in stale] != ["gone_function"]:
-            failures.append(f"stale: {stale}, expected [gone_function]")
+        if sorted(name for _, name in stale) != ["gone_function", "tests/fixture_missing.cpp"]:
+            failures.append(f"stale: {stale}, expected gone_function and "
+                            "tests/fixture_missing.cpp")
     # the real headers: a known set of names must be among those found
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     known = {"param", "data", "evaluate", "value_and_grad", "d", "grad", "wrt", "train", "sgd",
@@ -1011,7 +1049,10 @@ def main() -> int:
         also = f" (also declared in {', '.join(n.also)})" if n.also else ""
         print(f"{n.header}:{n.line}: {n.kind} `{n.qualified}` has no entry in {api}{also}")
     for line, name in stale:
-        print(f"{api}:{line}: entry `{name}` names nothing declared in include/ (stale)")
+        if PATH_SPAN.match(name):
+            print(f"{api}:{line}: `{name}` names no file of the repository (stale)")
+        else:
+            print(f"{api}:{line}: entry `{name}` names nothing declared in include/ (stale)")
     if missing or stale:
         print(f"{len(missing)} public name(s) without an entry, {len(stale)} stale entr"
               f"{'y' if len(stale) == 1 else 'ies'}, of {len(names)} public names. An entry is a "
