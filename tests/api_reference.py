@@ -14,8 +14,8 @@ An ENTRY in docs/api.md is either
 A span starting with `.` names a member of the entity of the nearest heading above that holds a
 code span: under `### \`training_options\``, the row `| \`.epochs\` | ... |` documents
 `training_options::epochs`. In a span, `ctgrad::` is dropped, and the name ends at the first
-character that cannot continue it (`param<"w", 8>` documents `param`, `operator""_c` and `_c` both
-document the literal). Operators are documented as `operator+` (any spelling of the symbol).
+character that cannot continue it (`param<"w", 8>` documents `param`; `literals::operator""_c` and
+`literals::_c` both document the literal). Operators are documented as `operator+`, `operator<<`.
 
 Stale: an entry naming nothing declared in include/, and a code span naming a repository file
 (`tests/...`, `docs/...`, `include/...`, `bench/...`; globs allowed) that does not exist, so that
@@ -317,7 +317,6 @@ class Parser:
 
     def declaration(self, i, scope):
         toks = self.tokens
-        start = i
         t = toks[i].text
         # access labels
         if scope is not None and scope.is_class and t in ("public", "private", "protected") \
@@ -342,29 +341,30 @@ class Parser:
         if i < len(toks) and toks[i].text == "requires":
             i = skip_constraint(toks, i + 1)
         i = skip_attributes(toks, i)
-        while i < len(toks) and toks[i].text in ("friend",):
-            # friend declarations declare no member; skip the whole declaration
-            return self.skip_declaration(i, scope, None)
+        if i < len(toks) and toks[i].text == "friend":
+            # a friend is found through its class (operators mostly): not a name of its own
+            return self.skip_declaration(i)
         t = toks[i].text if i < len(toks) else ";"
         if t == "static_assert":
-            return self.skip_declaration(i, scope, None)
+            return self.skip_declaration(i)
         if t == "using":
             j = i + 1
             if toks[j].text == "namespace":
-                return self.skip_declaration(i, scope, None)
+                return self.skip_declaration(i)
             if toks[j + 1].text == "=" or toks[j + 1].text == "[":
                 self.add(toks[j].text, scope, toks[j], "alias")
-            else:  # a using-declaration: `using base::name;` makes `name` a member
+            else:  # `using std::sqrt;` at namespace scope makes ctgrad::sqrt a name (in a
+                # class, `using base::base;` inherits constructors: not a name of its own)
                 k = j
                 while k < len(toks) and toks[k].text != ";":
                     k += 1
                 last = toks[k - 1]
                 if scope is not None and re.match(r"[A-Za-z_]", last.text) and not scope.is_class:
                     self.add(last.text, scope, last, "alias")
-            return self.skip_declaration(i, scope, None)
+            return self.skip_declaration(i)
         if t == "concept":
             self.add(toks[i + 1].text, scope, toks[i + 1], "concept")
-            return self.skip_declaration(i, scope, None)
+            return self.skip_declaration(i)
         if t in ("typedef",):
             j = i
             name = None
@@ -486,7 +486,7 @@ class Parser:
             i += 1
         return i + 1
 
-    def skip_declaration(self, i, scope, _):
+    def skip_declaration(self, i):
         toks = self.tokens
         while i < len(toks):
             t = toks[i].text
