@@ -741,6 +741,7 @@ def enumerate_names(include_dir: str) -> list:
 # Reading docs/api.md
 
 SPAN = re.compile(r"(`+)(.+?)\1")
+FENCE = re.compile(r"^ {0,3}(`{3,}(?=[^`]*$)|~{3,})(.*)$")
 NAME_IN_SPAN = re.compile(
     r"""^(?:ctgrad::)?
         (?P<name>(?:[A-Za-z_]\w*::)*
@@ -798,12 +799,18 @@ def documented_names(markdown: str) -> dict:
     """name -> line of its entry."""
     found: dict = {}
     owner = None
-    in_fence = False
+    fence = None  # the opening fence while inside a fenced block
     for number, line in enumerate(markdown.splitlines(), 1):
-        if line.lstrip().startswith("```") or line.lstrip().startswith("~~~"):
-            in_fence = not in_fence
+        # CommonMark: up to 3 spaces, 3 or more ` or ~; a ` fence's info string has no `
+        # (so a line starting with a code span such as ```` ```cpp ```` is not a fence)
+        m = FENCE.match(line)
+        if m and fence is None:
+            fence = m.group(1)
             continue
-        if in_fence:
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
+                    and not m.group(2).strip():
+                fence = None
             continue
         heading = re.match(r"^(#{2,4})\s+(.*)$", line)
         if heading:
@@ -961,7 +968,6 @@ FIXTURE_PAGE = """# API
 ### `tag_op`
 ### `literals::_k`, `literals`
 ### `pick<K>(i)`
-### `counter`
 ### `CTGRAD_FIXTURE_MACRO`, `CTGRAD_FIXTURE_OPTION`
 ### `handler`, `old_handler`, `current_handler`, `fail(message)`
 ### `gone_function`
@@ -971,6 +977,8 @@ Shown in `tests/fixture_missing.cpp`; declared in `include/ctgrad/fixture.hpp`.
 ```text
 `undocumented_function` inside a fence is not an entry
 ```
+```` ```cpp ```` at the start of a line is a code span, not a fence:
+### `counter`
 """
 
 
