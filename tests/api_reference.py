@@ -869,11 +869,33 @@ def check(root: str, api_path: str | None = None) -> tuple:
     return names, missing, stale
 
 
-def skeleton(n: Name) -> str:
-    text = n.doc or "TODO: what it does, what it throws, where a test or example shows it."
-    if class_path(n.qualified):
-        return f"| `{n.qualified}` | {text} |"
-    return f"### `{n.qualified}`\n\n{text} Declared in `{n.header}`.\n"
+def skeleton(missing: list) -> str:
+    """Draft entries for the missing names, from their /// comments: a heading per name at
+    namespace scope, and members in a table under their class's heading."""
+    todo = "TODO: what it does, what it throws, a test or example showing it."
+    out = []
+    members: dict = {}
+    for n in missing:
+        owners = class_path(n.qualified)
+        if owners:
+            members.setdefault(n.qualified.rsplit("::", 1)[0], []).append(n)
+    done = set()
+    for n in missing:
+        owner = n.qualified.rsplit("::", 1)[0] if class_path(n.qualified) else None
+        key = owner or n.qualified
+        if key in done:
+            continue
+        done.add(key)
+        if owner is None:
+            out.append(f"### `{n.qualified}`\n\n{n.doc or todo} Header: `{n.header}`.\n")
+        else:
+            out.append(f"### `{owner}` (members; the class's own entry may exist already)\n")
+        rows = members.get(key, [])
+        if rows:
+            out.append("| member | |\n|---|---|")
+            out.extend(f"| `.{m.qualified.rsplit('::', 1)[1]}` | {m.doc or todo} |" for m in rows)
+            out.append("")
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1050,8 +1072,7 @@ def main() -> int:
     names, missing, stale = check(args.root, args.api)
     api = os.path.relpath(args.api or os.path.join(args.root, "docs", "api.md"), args.root)
     if args.skeleton:
-        for n in missing:
-            print(skeleton(n))
+        print(skeleton(missing))
         return 0
     for n in missing:
         also = f" (also declared in {', '.join(n.also)})" if n.also else ""
