@@ -102,8 +102,9 @@ TEST_CASE("a file unfit for mapping is refused with its name and the reason") {
             "' has 8003 bytes, not a whole number of 8-byte values; it must hold raw "
             "little-endian double values, with no header");
   write_bytes(ragged, 8002);
-  CHECK(error_of([&] { ctgrad::mapped_file<float>{ragged}; })
-            .find("8002 bytes, not a whole number of 4-byte values") != std::string::npos);
+  CHECK(error_of([&] {
+          ctgrad::mapped_file<float>{ragged};
+        }).find("8002 bytes, not a whole number of 4-byte values") != std::string::npos);
 
   const std::string seven = (dir.path / "seven.f32").string();
   write_values(seven, std::vector<float>(7, 1.0f));

@@ -101,8 +101,8 @@ TEST_CASE_TEMPLATE("streamed values and gradients have the bits of the same data
   }
 }
 
-TEST_CASE_TEMPLATE("a streamed training run is the run in memory, bit for bit, in every layout",
-                   T, float, double) {
+TEST_CASE_TEMPLATE("a streamed training run is the run in memory, bit for bit, in every layout", T,
+                   float, double) {
   temporary_directory dir;
   const std::size_t n = 64 * 4096 + 4096 + 5;  // two chunks, the second one block and a bit
   const std::vector<T> features = pseudo_random<T>(n * 8, 3);
@@ -115,8 +115,8 @@ TEST_CASE_TEMPLATE("a streamed training run is the run in memory, bit for bit, i
   const ctgrad::mapped_file<T> columns_file{write_values(dir.path / "columns", feature_major)};
   const ctgrad::mapped_file<T> labels_file{write_values(dir.path / "labels", labels)};
 
-  auto start = ctgrad::parameters(v = std::array<T, 8>{0.1, -0.2, 0.3, 0, 0, 0.05, -0.1, 0.2},
-                                  b = T(0.1));
+  auto start =
+      ctgrad::parameters(v = std::array<T, 8>{0.1, -0.2, 0.3, 0, 0, 0.05, -0.1, 0.2}, b = T(0.1));
   auto in_memory = start;
   const auto memory_data = ctgrad::dataset(f = ctgrad::rows<8>(features.data(), n), label = labels);
   ctgrad::adam memory_opt{in_memory, {.lr = 0.05}};
@@ -129,11 +129,10 @@ TEST_CASE_TEMPLATE("a streamed training run is the run in memory, bit for bit, i
       ctgrad::dataset(f = rows_file.template rows<8>(), label = labels_file.column()), rows_opt, 3);
 
   auto from_columns = start;
-  const auto columns_result =
-      ctgrad::train(ctgrad::streaming{columns_file, labels_file}, logistic_loss, from_columns,
-                    ctgrad::dataset(f = columns_file.template columns<8>(),
-                                    label = labels_file.column()),
-                    ctgrad::adam{from_columns, {.lr = 0.05}}, {.epochs = 3});
+  const auto columns_result = ctgrad::train(
+      ctgrad::streaming{columns_file, labels_file}, logistic_loss, from_columns,
+      ctgrad::dataset(f = columns_file.template columns<8>(), label = labels_file.column()),
+      ctgrad::adam{from_columns, {.lr = 0.05}}, {.epochs = 3});
 
   CHECK(same_bits(rows_loss, memory_loss));
   CHECK(same_bits(columns_result.loss, memory_loss));
@@ -205,8 +204,8 @@ TEST_CASE("a read past the end of a file cut short is caught and reported, not a
   } catch (const ctgrad::mapped_file_error& e) {
     message = e.what();
   }
-  CHECK(message ==
-        "ctgrad: mapped file '" + path + "' was cut short while mapped: 0 bytes, 131072 when mapped");
+  CHECK(message == "ctgrad: mapped file '" + path +
+                       "' was cut short while mapped: 0 bytes, 131072 when mapped");
   // The handler is gone again: a second guarded read works the same way.
   message.clear();
   try {

@@ -62,15 +62,13 @@ struct mapped_region {
       throw mapped_file_error("ctgrad: cannot read the size of mapped file '" + *path +
                               "': " + std::strerror(errno));
     if (static_cast<unsigned long long>(status.st_size) < bytes)
-      throw mapped_file_error("ctgrad: mapped file '" + *path + "' was cut short while mapped: " +
-                              std::to_string(status.st_size) + " bytes, " +
-                              std::to_string(bytes) + " when mapped");
+      throw mapped_file_error("ctgrad: mapped file '" + *path +
+                              "' was cut short while mapped: " + std::to_string(status.st_size) +
+                              " bytes, " + std::to_string(bytes) + " when mapped");
   }
   // Gives the pages back to the system: the mapping stays, and a later read faults them in
   // again from the page cache or the disk.
-  void release() const noexcept {
-    ::madvise(const_cast<void*>(address), bytes, MADV_DONTNEED);
-  }
+  void release() const noexcept { ::madvise(const_cast<void*>(address), bytes, MADV_DONTNEED); }
 };
 
 }  // namespace detail
@@ -162,9 +160,9 @@ class mapped_file {
   std::size_t points(const char* layout) const {
     static_assert(N > 0, "ctgrad: a data row needs at least one value");
     if (size() % N != 0)
-      throw mapped_file_error("ctgrad: mapped file '" + path_ + "' has " +
-                              std::to_string(size()) + " values, not a whole number of " +
-                              layout + " of " + std::to_string(N));
+      throw mapped_file_error("ctgrad: mapped file '" + path_ + "' has " + std::to_string(size()) +
+                              " values, not a whole number of " + layout + " of " +
+                              std::to_string(N));
     return size() / N;
   }
 

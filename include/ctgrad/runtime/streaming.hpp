@@ -108,8 +108,9 @@ void read_guarded(const std::array<const mapped_region*, K>& regions, const Read
   if (sigsetjmp(guard.jump, 1) != 0) {
     active_bus_guard = outer;
     for (const mapped_region* r : regions) r->check();
-    throw mapped_file_error("ctgrad: a read of a mapped file failed (SIGBUS) although no file "
-                            "is shorter than when mapped");
+    throw mapped_file_error(
+        "ctgrad: a read of a mapped file failed (SIGBUS) although no file "
+        "is shorter than when mapped");
   }
   active_bus_guard = &guard;
   // The handler reads active_bus_guard: without the fences the compiler may drop the store
@@ -134,8 +135,8 @@ class streaming {
   static constexpr std::size_t chunk_blocks = 64;
 
   template <class... Ts>
-    requires(sizeof...(Ts) == K && K > 0)
-  explicit streaming(const mapped_file<Ts>&... files) noexcept : regions_{&files.region()...} {}
+  requires(sizeof...(Ts) == K && K > 0) explicit streaming(const mapped_file<Ts>&... files) noexcept
+      : regions_{&files.region()...} {}
 
   /// Checks every file's size (mapped_file_error if one was cut short).
   void check() const {
@@ -157,9 +158,8 @@ class streaming {
       const std::size_t blocks = detail::block_count(n);
       for (std::size_t first = 0; first < blocks; first += chunk_blocks) {
         const std::size_t last = detail::smaller(blocks, first + chunk_blocks);
-        detail::read_guarded(regions_, [&] {
-          detail::add_block_sums<T, M>(terms, n, first, last, total);
-        });
+        detail::read_guarded(regions_,
+                             [&] { detail::add_block_sums<T, M>(terms, n, first, last, total); });
         release();
       }
     }
@@ -184,8 +184,8 @@ template <std::size_t K, expression E, binding_argument... As>
 
 /// `value_and_grad` over mapped files: the values the same data give in memory, bit for bit.
 template <std::size_t K, expression E, class... Ps, binding_argument... As>
-[[nodiscard]] auto value_and_grad(const streaming<K>& stream, const E& loss,
-                                  wrt_t<Ps...> variables, const As&... args) {
+[[nodiscard]] auto value_and_grad(const streaming<K>& stream, const E& loss, wrt_t<Ps...> variables,
+                                  const As&... args) {
   return detail::value_and_grad_with(stream, loss, variables, args...);
 }
 
@@ -200,8 +200,8 @@ auto train(const streaming<K>& stream, const E& loss, param_set<Ps...>& params,
     CTGRAD_DIAGNOSE_IF(detail::not_positive(epochs),
                        "ctgrad: train needs a positive number of epochs") {
   const training_options options{.epochs = detail::checked_epochs(epochs)};
-  return detail::run_training(stream, loss, params, train_data, detail::no_validation{},
-                              optimizer, options, on_epoch)
+  return detail::run_training(stream, loss, params, train_data, detail::no_validation{}, optimizer,
+                              options, on_epoch)
       .loss;
 }
 
@@ -217,8 +217,8 @@ auto train(const streaming<K>& stream, const E& loss, param_set<Ps...>& params,
     throw std::invalid_argument(
         "ctgrad: train over mapped files (streaming) is full-batch: leave batch_size and shuffle "
         "at their defaults, or read the data into memory for mini-batches");
-  return detail::run_training(stream, loss, params, train_data, detail::no_validation{},
-                              optimizer, options, on_epoch);
+  return detail::run_training(stream, loss, params, train_data, detail::no_validation{}, optimizer,
+                              options, on_epoch);
 }
 
 }  // namespace ctgrad
