@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-#include <stdlib.h>  // mkdtemp
 #include <unistd.h>  // link
 
 #include <array>
@@ -19,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "../support/temporary_directory.hpp"
+
 // Checkpoints: a run interrupted and resumed from a checkpoint ends bit for bit where the
 // uninterrupted run ends, for every optimizer with a schedule; every truncation and every
 // single-byte change of a file is refused and leaves the objects as they were; a failed save
@@ -33,22 +34,7 @@ constexpr ctgrad::data<"x", 3> x;
 constexpr ctgrad::data<"y"> y;
 constexpr auto loss = mean(square(y - (dot(w, x) + b)));
 
-// A fresh directory under the system's temporary directory, removed with its contents at the
-// end of the test.
-struct temporary_directory {
-  fs::path path;
-  temporary_directory() {
-    std::string pattern = (fs::temp_directory_path() / "ctgrad-checkpoint-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~temporary_directory() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  temporary_directory(const temporary_directory&) = delete;
-  temporary_directory& operator=(const temporary_directory&) = delete;
-};
+using ctgrad::testing::temporary_directory;
 
 std::string read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

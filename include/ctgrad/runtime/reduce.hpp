@@ -197,16 +197,31 @@ constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
   return total;
 }
 
+/// The number of blocks of n points (the last may be shorter).
+constexpr std::size_t block_count(std::size_t n) noexcept {
+  return (n + reduction_block - 1) / reduction_block;
+}
+
+// Adds the sums of blocks [first, last) of n points to `total`, in block order (block 0's sum
+// replaces total). Going through the blocks in several ranges, one after another, gives the bits
+// of one pass over all of them: this is what lets data be summed a chunk at a time.
+template <class T, std::size_t M, class Terms>
+constexpr void add_block_sums(const Terms& terms, std::size_t n, std::size_t first,
+                              std::size_t last, std::array<T, M>& total) noexcept {
+  for (std::size_t b = first; b < last; ++b) {
+    const std::size_t begin = b * reduction_block;
+    const std::array<T, M> block =
+        sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
+    for (std::size_t j = 0; j < M; ++j) total[j] = b == 0 ? block[j] : total[j] + block[j];
+  }
+}
+
 // Kept out of line: the SIMD code needs a larger stack frame, which small data should not pay for.
 template <class T, std::size_t M, class Terms>
 [[gnu::noinline]] constexpr std::array<T, M> sum_blocks(const Terms& terms,
                                                         std::size_t n) noexcept {
   std::array<T, M> total{};
-  for (std::size_t begin = 0; begin < n; begin += reduction_block) {
-    const std::array<T, M> block =
-        sum_block<T, M>(terms, begin, smaller(n, begin + reduction_block));
-    for (std::size_t j = 0; j < M; ++j) total[j] = begin == 0 ? block[j] : total[j] + block[j];
-  }
+  add_block_sums<T, M>(terms, n, 0, block_count(n), total);
   return total;
 }
 

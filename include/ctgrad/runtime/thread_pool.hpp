@@ -178,7 +178,7 @@ struct pooled_summation {
 
   template <class T, std::size_t M, class Terms>
   std::array<T, M> sum(const Terms& terms, std::size_t n) const {
-    const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
+    const std::size_t blocks = block_count(n);
     if (blocks <= 1 || pool.size() == 1)
       return sum_all<T, M>(terms, n);
     // One caller at a time: the workers, the job and the scratch memory are the pool's.
