@@ -219,7 +219,10 @@ def case_old_standard(args, work):
     for compiler in compilers(args):
         for std in ('-std=c++17', '-std=c++11'):
             refusal(compiler, [std, '-I' + include], main, 'C++20 is required')
-    # Every installed header but the version macros, which any standard may read.
+    # Every installed header but the version macros, which any standard may read, with one
+    # compiler: what is checked is that the guard comes first, and g++ starts in 10 ms where
+    # Debian's clang takes 100 to 300.
+    sweeper = [shutil.which('g++')] if shutil.which('g++') else args.compiler
     for root, _, files in os.walk(include):
         for name in sorted(files):
             header = os.path.relpath(os.path.join(root, name), include)
@@ -228,7 +231,7 @@ def case_old_standard(args, work):
             source = os.path.join(work, header.replace(os.sep, '_') + '.cpp')
             with open(source, 'w', encoding='utf-8') as f:
                 f.write(f'#include <{header}>\n')
-            refusal(args.compiler, ['-std=c++17', '-I' + include], source, 'C++20 is required')
+            refusal(sweeper, ['-std=c++17', '-I' + include], source, 'C++20 is required')
 
 
 def case_no_boost(args, work):
