@@ -146,7 +146,7 @@ def case_pkgconfig(args, work):
     env = compiler_env(args)
     env['PKG_CONFIG_PATH'] = os.path.join(args.prefix, 'share', 'pkgconfig')
     run(args.meson + ['setup', build, project, '--buildtype=plain'], env=env)
-    run(['ninja', '-C', build], env=env)
+    run(args.meson + ['compile', '-C', build], env=env)
     for command in compile_commands(build):
         if '-std=c++20' in command or '-std=gnu++20' in command:
             raise Failure('a -std for C++20 reached the consumer\'s compile line: ' + command)
@@ -170,7 +170,7 @@ def case_subproject(args, work):
     _, tests = run(args.meson + ['introspect', build, '--tests'])
     if json.loads(tests):
         raise Failure('ctgrad registered tests in the consumer\'s build')
-    run(['ninja', '-C', build])
+    run(args.meson + ['compile', '-C', build])
     for command in compile_commands(build):
         if '-ffp-contract' in command:
             raise Failure('ctgrad\'s own -ffp-contract reached the consumer: ' + command)
