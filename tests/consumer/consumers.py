@@ -235,12 +235,19 @@ def case_old_standard(args, work):
 
 
 def case_no_boost(args, work):
-    """Without Boost.Hana on the include path (-nostdinc), one ctgrad: error naming the package."""
+    """Without Boost.Hana on the include path (-nostdinc), and with a Boost older than 1.74 (a
+    boost/version.hpp of 1.65 ahead of the system's), one ctgrad: error naming the package."""
     main = os.path.join(work, 'ctgrad_hpp.cpp')
     with open(main, 'w', encoding='utf-8') as f:
         f.write('#include <ctgrad.hpp>\nint main() {}\n')
-    refusal(args.compiler, ['-std=c++20', '-nostdinc', '-I' + os.path.join(args.prefix, 'include')],
-            main, 'libboost-dev')
+    include = '-I' + os.path.join(args.prefix, 'include')
+    refusal(args.compiler, ['-std=c++20', '-nostdinc', include], main, 'libboost-dev')
+    old_boost = os.path.join(work, 'old_boost')
+    os.makedirs(os.path.join(old_boost, 'boost'))
+    with open(os.path.join(old_boost, 'boost', 'version.hpp'), 'w', encoding='utf-8') as f:
+        f.write('#define BOOST_VERSION 106500\n')
+    refusal(args.compiler, ['-std=c++20', include, '-I' + old_boost], main,
+            'Boost 1.74 or later is required')
 
 
 def case_not_gnu(args, work):

@@ -14,8 +14,12 @@
 #include "ctgrad: this compiler is not supported: ctgrad needs the GNU vector extension (g++ >= 12 or clang >= 14)"
 #elif !defined(__cplusplus) || __cplusplus < 202002L
 #include "ctgrad: C++20 is required: compile with -std=c++20 or later (g++ >= 12 or clang >= 14)"
-#elif defined(__has_include)
-#if !__has_include(<boost/hana.hpp>)
+// Past the C++20 check, __has_include is there (it is C++17).
+#elif !__has_include(<boost/hana.hpp>)
 #include "ctgrad: Boost.Hana is not found: install Boost 1.74 or later (Debian: apt-get install libboost-dev) or add its include directory"
+#else
+#include <boost/version.hpp>  // BOOST_VERSION, a macro only
+#if BOOST_VERSION < 107400
+#include "ctgrad: Boost 1.74 or later is required (Debian 12: apt-get install libboost-dev)"
 #endif
 #endif
