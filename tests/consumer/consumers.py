@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Consumer tests: ctgrad used from an install prefix, as other projects use it.
 
+    consumers.py inputs SOURCE
     consumers.py install --work DIR --source DIR --meson MESON --compiler CXX...
     consumers.py CASE    --work DIR --source DIR --meson MESON --compiler CXX...
 
@@ -8,6 +9,8 @@
 DIR/ctgrad-build with -Dtests=disabled (nothing to compile) for the prefix /nonexistent/ctgrad,
 installs it with --destdir, and moves the tree to DIR/prefix. Every case then uses DIR/prefix,
 a prefix that has been moved: a path fixed at install time would point into /nonexistent.
+
+`inputs` lists the files that the install copies or reads, for meson to rerun it when one changes.
 
 Each CASE works in DIR/CASE, prints what it runs, and exits 0 (passed), 1 (failed) or 77
 (skipped: cmake or pkg-config is not installed).
@@ -287,7 +290,19 @@ CASES = {
 }
 
 
+def list_inputs(source):
+    """The files an install depends on, one a line."""
+    found = [os.path.join(source, 'meson.build'), os.path.join(source, 'meson_options.txt')]
+    for folder, suffix in (('include', '.hpp'), ('cmake', '.in')):
+        for root, _, files in os.walk(os.path.join(source, folder)):
+            found += [os.path.join(root, name) for name in files if name.endswith(suffix)]
+    print('\n'.join(sorted(found)))
+
+
 def main():
+    if sys.argv[1:2] == ['inputs']:
+        list_inputs(sys.argv[2])
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument('case', choices=['install'] + list(CASES))
     parser.add_argument('--work', required=True)
