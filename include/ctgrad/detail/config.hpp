@@ -2,7 +2,8 @@
 /// \file
 /// What ctgrad needs from the compiler, checked before anything else is read, so that an
 /// unsupported build stops at one `ctgrad:` error rather than hundreds of lines of template
-/// errors. Every public header includes this one first.
+/// errors. Every public header includes this one first (but version.hpp: macros any standard
+/// reads).
 ///
 /// `#error` would not do: g++ and clang report it and carry on, and the C++20 code that follows
 /// then fails by the hundred. An `#include` of a file that does not exist is a fatal error on
