@@ -6,6 +6,8 @@
 /// <ctgrad/runtime/thread_pool.hpp> (<thread>, <condition_variable>), and checkpoints,
 /// <ctgrad/runtime/checkpoint.hpp> (<filesystem>, POSIX file calls).
 
+#include "ctgrad/detail/config.hpp"
+
 #include "ctgrad/check.hpp"
 #include "ctgrad/derivative.hpp"
 #include "ctgrad/expr/constant.hpp"
@@ -43,3 +45,4 @@
 #include "ctgrad/runtime/validate.hpp"
 #include "ctgrad/runtime/value_and_grad.hpp"
 #include "ctgrad/runtime/values.hpp"
+#include "ctgrad/version.hpp"

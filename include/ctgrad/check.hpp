@@ -4,6 +4,8 @@
 /// difference of the value, and a hand-written gradient against the symbolic one. A failed
 /// comparison names the factor by which the two differ.
 
+#include "detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

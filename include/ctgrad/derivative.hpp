@@ -5,6 +5,8 @@
 /// the leaves) and simplified as it is built. For a vector or matrix parameter it is an
 /// expression of the parameter's shape. Nothing here names a specific operation.
 
+#include "detail/config.hpp"
+
 #include <cstddef>
 #include <tuple>
 #include <type_traits>

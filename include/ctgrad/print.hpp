@@ -5,6 +5,8 @@
 /// text is also available at compile time (`to_static_string`), so a derivative's form can be
 /// asserted and shown. The printer is generic: operations describe themselves (operation.hpp).
 
+#include "detail/config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

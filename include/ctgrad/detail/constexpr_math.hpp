@@ -29,6 +29,8 @@
 // (gcc rejects overflow in constant expressions), so special results come
 // from std::numeric_limits and every path checks its range first.
 
+#include "config.hpp"
+
 #include <bit>
 #include <concepts>
 #include <cstdint>

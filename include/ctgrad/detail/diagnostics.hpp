@@ -5,6 +5,8 @@
 /// '...' evaluates to false") and clang ("failed due to requirement '...'") print the condition
 /// with its template arguments, where a variable w appears as `param_named<'w'>`.
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <utility>
 

@@ -4,6 +4,8 @@
 /// empty string on success and a description of what failed, errno text included, otherwise:
 /// the caller decides the exception and names the file in its own terms.
 
+#include "config.hpp"
+
 #include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>

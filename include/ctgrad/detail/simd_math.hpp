@@ -38,6 +38,8 @@
 // float / double: exp 0.763 / 0.766 (both at subnormal results, rounded twice), expm1 0.750 /
 // 0.749, log 0.659 / 0.619, log1p 0.683 / 0.662, tanh 0.635 / 0.623.
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>

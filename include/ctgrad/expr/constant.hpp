@@ -3,6 +3,8 @@
 /// Constants: exact rationals known at compile time (`constant<1, 3>`, `2_c`, `0.5_c`), which
 /// simplification folds, and runtime numbers (`scalar<double>`), which it leaves alone.
 
+#include "../detail/config.hpp"
+
 #include <concepts>
 #include <cstdint>
 #include <type_traits>

@@ -3,6 +3,8 @@
 /// A string usable as a template argument: how parameters and data columns are named at compile
 /// time (`param<"w">`), so that a name is part of a variable's type.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <string_view>
 

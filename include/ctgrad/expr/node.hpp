@@ -4,6 +4,8 @@
 /// an operation computes and how it differentiates lives with its tag in `ops/`, and the drivers
 /// that walk trees (`evaluate`, `derivative`, printing) live apart from both.
 
+#include "../detail/config.hpp"
+
 #include <concepts>
 #include <cstddef>
 #include <type_traits>

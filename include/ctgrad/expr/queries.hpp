@@ -3,6 +3,8 @@
 /// Questions about an expression's structure, answered from its type alone: what it depends on,
 /// how many nodes it has, whether two expressions are the same.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <type_traits>
 

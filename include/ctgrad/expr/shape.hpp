@@ -3,6 +3,8 @@
 /// Shapes: every expression is a scalar, a vector or a matrix, and its shape is part of its type.
 /// A shaped value is stored flat, row-major: component k of an m x n matrix is (k / n, k % n).
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <type_traits>
 

@@ -4,6 +4,8 @@
 /// reductions run over). The name is part of the type, so `d(w * x, w)` is resolved at compile
 /// time and a binding `w = 0.5f` finds its variable without any runtime lookup.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <concepts>
 #include <cstddef>

@@ -7,6 +7,8 @@
 /// chain, `c * a * b` meaning `((c * a) * b)`, and a factor of -1 is a unary minus on the whole.
 /// That is the form `2 * du * u` reaches for d(square(y - w * x)): `-2 * x * (y - w * x)`.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <type_traits>
 

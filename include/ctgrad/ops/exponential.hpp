@@ -6,6 +6,8 @@
 /// during constant evaluation (detail/constexpr_math.hpp) and from its vectorized ones at run
 /// time, on whole SIMD packets of points (detail/simd_math.hpp).
 
+#include "../detail/config.hpp"
+
 #include "../detail/constexpr_math.hpp"
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"

@@ -9,6 +9,8 @@
 /// type with + and * (a float, a double, or a SIMD packet of either), always in the same order,
 /// so that a packet's lanes get exactly the scalar results.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <string_view>

@@ -4,6 +4,8 @@
 /// reverse sweep differentiate them like any expression. Each is point-wise: reduce it with
 /// `mean` or `sum` over the data. Definitions and stable forms are PyTorch's (torch 1.13).
 
+#include "../detail/config.hpp"
+
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
 #include "arithmetic.hpp"

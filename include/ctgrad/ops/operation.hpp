@@ -15,6 +15,8 @@
 ///                    serves twice: on expressions, for the symbolic `d(e, w)`; on placeholder
 ///                    leaves that the reverse sweep binds to numbers, for gradients at run time.
 
+#include "../detail/config.hpp"
+
 #include <string_view>
 #include <type_traits>
 

@@ -13,6 +13,8 @@
 /// a NaN derivative. The values are exact, so packets are computed with SIMD compares and
 /// selects, bit for bit the scalar results.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <limits>
 #include <string_view>

@@ -4,6 +4,8 @@
 /// `cbrt(u)`, `pow<N, D>(u)` for a compile-time rational exponent N/D, `pow(u, r)` for a real
 /// exponent known at run time (or any expression), and `hypot(u, v)`.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

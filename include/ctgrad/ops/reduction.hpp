@@ -4,6 +4,8 @@
 /// one data point; the reduction adds the point-wise values up (in the order documented in
 /// runtime/reduce.hpp).
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <type_traits>
 

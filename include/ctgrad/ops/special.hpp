@@ -3,6 +3,8 @@
 /// Special functions: erf. Values come from ctgrad's own constexpr implementation during
 /// constant evaluation and from the C library at run time (lane by lane on packets).
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <string_view>
 

@@ -5,6 +5,8 @@
 /// evaluation; at run time from the C library (sin, cos, tan, atan, asin, acos, lane by lane on
 /// packets) or from ctgrad's vectorized kernels (sinh, cosh, tanh: detail/simd_math.hpp).
 
+#include "../detail/config.hpp"
+
 #include "../detail/constexpr_math.hpp"
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"

@@ -5,6 +5,8 @@
 ///
 ///   ctgrad::adagrad opt{params, {.lr = 0.1, .lr_decay = 0.01}};
 
+#include "../detail/config.hpp"
+
 #include <cmath>
 #include <cstddef>
 

@@ -6,6 +6,8 @@
 ///   ctgrad::adam opt{params, {.lr = 0.01}};
 ///   ctgrad::adamw opt{params, {.lr = 0.01, .weight_decay = 0.01, .amsgrad = true}};
 
+#include "../detail/config.hpp"
+
 #include <cmath>
 #include <cstddef>
 

@@ -4,6 +4,8 @@
 /// (viewed, not copied), and `parameters(...)` / `dataset(...)` group bindings that are used
 /// again and again, as in a training loop.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <boost/hana/at.hpp>
 #include <boost/hana/flatten.hpp>

@@ -44,6 +44,8 @@
 /// momentum, t_max, ...) is not in the file: resume with the same construction; the learning
 /// rate and the schedule's base rate are state, and are in it.
 
+#include "../detail/config.hpp"
+
 #include <boost/hana/unpack.hpp>
 #include <charconv>
 #include <cmath>

@@ -3,6 +3,8 @@
 /// The evaluation context: the flat list of bindings, the evaluation type that follows from
 /// them, and the number of data points. Looking a name up is resolved at compile time.
 
+#include "../detail/config.hpp"
+
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
 #include <concepts>

@@ -10,6 +10,8 @@
 /// Feature-major is the faster layout: a SIMD packet of consecutive points' feature j is one
 /// contiguous load, where row-major data needs a strided gather (N floats apart) per feature.
 
+#include "../detail/config.hpp"
+
 #include <concepts>
 #include <cstddef>
 

@@ -6,6 +6,8 @@
 /// not finite at the start although the data and the parameters are. Generic: the operation is
 /// found by walking a recorded tape (runtime/reverse.hpp), not by name.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <cstdio>
 #include <string>

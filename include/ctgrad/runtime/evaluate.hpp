@@ -5,6 +5,8 @@
 /// order of runtime/reduce.hpp) and the scalar expression around them (evaluated once after).
 /// Generic: nothing here names a specific operation.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <boost/hana/at.hpp>
 #include <boost/hana/flatten.hpp>

@@ -9,6 +9,8 @@
 /// never computed. Of the others only the upper triangle is evaluated (all of them in one pass
 /// over the data, sharing subexpressions), and mirrored, so that H is exactly symmetric.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <tuple>

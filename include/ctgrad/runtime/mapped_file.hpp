@@ -14,6 +14,8 @@
 /// while mapped; a file cut short is detected by `check()` (which `streaming` calls before and
 /// after every evaluation) and reported, never read as zeros.
 
+#include "../detail/config.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>

@@ -4,6 +4,8 @@
 /// (hessian.hpp) at p. For a quadratic loss, such as linear least squares, one step reaches the
 /// minimum from any start, to rounding.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <limits>

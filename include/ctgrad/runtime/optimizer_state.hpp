@@ -10,6 +10,8 @@
 /// tests/reference/pytorch_formulas.md for the sequences and the recorded trajectories that
 /// check them bit for bit).
 
+#include "../detail/config.hpp"
+
 #include <boost/hana/unpack.hpp>
 #include <cmath>
 #include <cstddef>

@@ -13,6 +13,8 @@
 /// +0 start matters only for the sign of a zero), which is what PyTorch computes for the seed's
 /// four points.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <type_traits>

@@ -17,6 +17,8 @@
 /// (square's `2 * a * u` becomes `2 * u`) and the numbers are those a person would compute, and
 /// those PyTorch's backward pass computes for the seed.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <tuple>
 #include <type_traits>

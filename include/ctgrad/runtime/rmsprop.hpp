@@ -5,6 +5,8 @@
 ///
 ///   ctgrad::rmsprop opt{params, {.lr = 0.01, .momentum = 0.9, .centered = true}};
 
+#include "../detail/config.hpp"
+
 #include <cmath>
 #include <cstddef>
 

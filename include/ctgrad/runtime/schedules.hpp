@@ -10,6 +10,8 @@
 ///   ctgrad::cosine_annealing_lr schedule{opt, {.t_max = 10, .eta_min = 0.001}};
 ///   ctgrad::train(loss, params, data, opt, 30, [&](const auto&) { schedule.step(opt); });
 
+#include "../detail/config.hpp"
+
 #include <cmath>
 #include <cstddef>
 #include <numbers>

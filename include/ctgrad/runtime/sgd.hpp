@@ -7,6 +7,8 @@
 ///   ctgrad::sgd plain{0.01f};                                   // p -= lr * g, no state
 ///   ctgrad::sgd opt{params, {.lr = 0.1, .momentum = 0.9, .nesterov = true}};
 
+#include "../detail/config.hpp"
+
 #include <concepts>
 #include <cstddef>
 #include <limits>

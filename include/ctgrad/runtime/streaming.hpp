@@ -20,6 +20,8 @@
 /// end of a file during one (which the system signals with SIGBUS) is caught and reported. A
 /// training run then keeps the parameters and the optimizer of its last good epoch.
 
+#include "../detail/config.hpp"
+
 #include <setjmp.h>
 #include <signal.h>
 

@@ -7,6 +7,8 @@
 ///   ctgrad::thread_pool pool{2};
 ///   auto [value, grad] = ctgrad::value_and_grad(pool, loss, wrt(w, b), params, data);
 
+#include "../detail/config.hpp"
+
 #include <algorithm>
 #include <array>
 #include <condition_variable>

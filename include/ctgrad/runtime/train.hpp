@@ -3,6 +3,8 @@
 /// The training loop: evaluate the loss and its gradient, check that the run is still finite,
 /// step the optimizer, report. No heap allocation per step.
 
+#include "../detail/config.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstddef>

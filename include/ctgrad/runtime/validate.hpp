@@ -4,6 +4,8 @@
 /// A pass over the data costs about as much as one evaluation, so it is not done on every step:
 /// call it once, where the data comes in.
 
+#include "../detail/config.hpp"
+
 #include <cstddef>
 #include <cstdio>
 #include <stdexcept>

@@ -10,6 +10,8 @@
 /// recorded on the finished reductions and swept backward once: the adjoint of Rk scales Rk's
 /// summed partials, and parameters used outside the reductions get their direct share.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <type_traits>

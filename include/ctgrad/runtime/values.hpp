@@ -5,6 +5,8 @@
 /// type T at one data point, or a packet<T> of consecutive points. Shared by the forward
 /// evaluator (evaluate.hpp) and the reverse sweep (reverse.hpp); nothing here names an operation.
 
+#include "../detail/config.hpp"
+
 #include <array>
 #include <cstddef>
 #include <type_traits>
