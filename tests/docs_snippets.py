@@ -32,7 +32,9 @@ do not clash), compiled with -fsyntax-only (templates are instantiated and stati
 evaluated: enough to catch a wrong name, type or proof) in parallel; #line directives make the
 compiler's messages point into the Markdown file itself.
 
-Usage: docs_snippets.py --root SOURCE_ROOT [--cxx COMPILER ARGS...] [--keep DIR]
+Usage: docs_snippets.py --root DOCS_ROOT [--include DIR] [--keep DIR] [--cxx COMPILER ARGS...]
+(--include: ctgrad's include directory, DOCS_ROOT/include by default; tests/docs_snippets/ holds
+the script's own tests: a page that uses every convention, and a broken block that must fail.)
 """
 import argparse
 import concurrent.futures
@@ -192,6 +194,7 @@ def eigen_flags():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--root', required=True, help='the source tree')
+    parser.add_argument('--include', help="ctgrad's include directory (default: ROOT/include)")
     parser.add_argument('--keep', help='write the generated sources to this directory')
     parser.add_argument('--cxx', nargs=argparse.REMAINDER, default=['c++'],
                         help='the compiler command (last option: takes the rest)')
@@ -224,7 +227,8 @@ def main():
 
     directory = args.keep or tempfile.mkdtemp(prefix='ctgrad_docs_')
     os.makedirs(directory, exist_ok=True)
-    flags = ['-std=c++20', '-fsyntax-only', '-O0', '-I' + str(root / 'include')]
+    include = pathlib.Path(args.include).resolve() if args.include else root / 'include'
+    flags = ['-std=c++20', '-fsyntax-only', '-O0', '-I' + str(include)]
 
     def compile_unit(index_unit):
         index, (name, source, extra, blocks, must_fail) = index_unit
