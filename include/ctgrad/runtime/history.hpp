@@ -19,6 +19,14 @@
 
 namespace ctgrad {
 
+namespace detail {
+// (checkpoint.hpp asks the same as is_param_set_v; the two could share one trait in bindings.hpp.)
+template <class P>
+inline constexpr bool is_parameter_set_v = false;
+template <class... Bs>
+inline constexpr bool is_parameter_set_v<param_set<Bs...>> = true;
+}  // namespace detail
+
 /// What a training_history writes besides the epoch, the loss and the parameters.
 struct history_options {
   /// A `validation_loss` column after `loss` (the report's validation loss: NaN without
@@ -39,20 +47,25 @@ struct history_options {
 ///     ctgrad::train(loss, params, data, opt, 100, history);  // or history(report) in a lambda
 template <class Params>
 class training_history {
+  static_assert(detail::is_parameter_set_v<Params>,
+                "ctgrad: training_history takes the run's parameter set, made by "
+                "ctgrad::parameters(...), to name its columns");
+
  public:
   /// Writes the header line for the parameters of `params` (their names and shapes; their
   /// values are not read here).
   training_history(std::ostream& out, const Params& params, history_options options = {})
       : out_(&out), options_(options) {
-    (void)params;
     *out_ << (options_.validation_loss ? "epoch,loss,validation_loss" : "epoch,loss");
-    write_names(static_cast<const Params*>(nullptr));
+    write_names(params);
     *out_ << '\n';
   }
 
   /// Writes one line for `report`, an epoch_report from train's callback.
   template <class Report>
   void operator()(const Report& report) {
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(report.params)>, Params>,
+                  "ctgrad: this report is of another parameter set than the history's header");
     *out_ << report.epoch << ',';
     write_number(report.loss);
     if (options_.validation_loss) {
@@ -71,9 +84,10 @@ class training_history {
 
  private:
   template <class... Bs>
-  void write_names(const param_set<Bs...>*) {
+  void write_names(const param_set<Bs...>&) {
     (write_names_of<typename Bs::variable>(), ...);
   }
+  void write_names(const auto&) {}  // not a parameter set: refused above, no follow-on error
 
   template <class Variable>
   void write_names_of() {
