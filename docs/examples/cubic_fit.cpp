@@ -1,13 +1,16 @@
 // A cubic curve fit with Adam and a cosine learning-rate schedule, checked against the exact
-// least-squares cubic (the normal equations, solved here in double).
+// least-squares cubic (the normal equations, solved here in double). With `--history FILE`, every
+// epoch's loss and a, b, c, d go to FILE as CSV.
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/history.hpp>
 
 #include "data_generator.hpp"
+#include "history_option.hpp"
 
 constexpr ctgrad::param<"a"> a;
 constexpr ctgrad::param<"b"> b;
@@ -16,7 +19,7 @@ constexpr ctgrad::param<"d"> d;
 constexpr ctgrad::data<"x"> x;
 constexpr ctgrad::data<"y"> y;
 
-int main() {
+int main(int argc, char** argv) {
   // y = 0.5 x^3 - x^2 + 2 x - 0.25 + noise, 200 points on [-2, 2]
   constexpr std::size_t n = 200;
   example::generator random(11);
@@ -34,8 +37,13 @@ int main() {
   constexpr std::size_t epochs = 4000;
   ctgrad::adam opt{params, {.lr = 0.05}};
   ctgrad::cosine_annealing_lr schedule{opt, {.t_max = epochs, .eta_min = 1e-6}};
-  const auto result = ctgrad::train(loss, params, data, opt, {.epochs = epochs},
-                                    [&](const auto&) { schedule.step(opt); });
+  std::ofstream csv = example::history_file(argc, argv);
+  ctgrad::training_history history{csv, params};
+  const auto result =
+      ctgrad::train(loss, params, data, opt, {.epochs = epochs}, [&](const auto& report) {
+        history(report);
+        schedule.step(opt);
+      });
 
   // The independent answer: the normal equations of the design matrix [x^3 x^2 x 1].
   constexpr std::size_t m = 4;

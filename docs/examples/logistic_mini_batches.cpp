@@ -2,15 +2,18 @@
 // shuffled mini-batches of 32 points, with a held-out validation set and early stopping. Checked
 // against an independent answer: the maximum-likelihood fit of the same training data by
 // Newton's method; early stopping must land within 1% of its validation loss, and leave the
-// parameters of its best epoch in place.
+// parameters of its best epoch in place. With `--history FILE`, every epoch's training and
+// validation loss and the parameters go to FILE as CSV.
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include <ctgrad.hpp>
+#include <ctgrad/runtime/history.hpp>
 
 #include "data_generator.hpp"
+#include "history_option.hpp"
 
 constexpr std::size_t features = 8;
 constexpr ctgrad::param<"w", features> w;
@@ -18,7 +21,7 @@ constexpr ctgrad::param<"b"> b;
 constexpr ctgrad::data<"x", features> x;
 constexpr ctgrad::data<"y"> y;
 
-int main() {
+int main(int argc, char** argv) {
   // Labels drawn from the model, P(y = 1 | x) = sigmoid(w_true . x + b_true): 2,000 points, the
   // first 1,600 for training and the last 400 for validation.
   constexpr std::size_t n = 2000, n_train = 1600;
@@ -48,9 +51,11 @@ int main() {
 
   auto params = ctgrad::parameters(w = std::array<double, features>{}, b = 0.0);
   ctgrad::adam opt{params, {.lr = 0.01}};
+  std::ofstream csv = example::history_file(argc, argv);
+  ctgrad::training_history history{csv, params, {.validation_loss = true}};
   const auto result = ctgrad::train(
       loss, params, train_data, valid_data, opt,
-      {.epochs = 500, .batch_size = 32, .shuffle = true, .seed = 2026, .patience = 10});
+      {.epochs = 500, .batch_size = 32, .shuffle = true, .seed = 2026, .patience = 10}, history);
   const double kept = ctgrad::evaluate(loss, params, valid_data);
 
   // The independent answer: Newton's method on the exact Hessian, over the training data.

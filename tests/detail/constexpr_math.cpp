@@ -595,6 +595,12 @@ TEST_CASE("constexpr_math: pow with a real exponent and with a rational one") {
   CHECK(ce::pow(-dinf, -3.0) == 0.0);
   CHECK(ce::pow(10.0, 400.5) == dinf);
   CHECK(ce::pow(10.0, -400.5) == 0.0);
+  // exponents near DBL_MAX, where an exact product y log x would overflow (once -inf for 0)
+  CHECK(ce::pow(1e-152, 1e301) == 0.0);
+  CHECK(ce::pow(1e152, 1e301) == dinf);
+  CHECK(ce::pow(1e-152, -1e301) == dinf);
+  CHECK(ce::pow(0.5, 0x1.8p1023) == 0.0);
+  CHECK(ce::pow(1.0 + 0x1p-52, 0x1p1023) == dinf);
   // rational exponents: real odd roots of negative numbers, NaN for even roots
   CHECK(ce::pow_rational(-27.0, 2, 3) == 9.0);
   CHECK(cm::pow_rational(-27.0, 2, 3) == doctest::Approx(9.0).epsilon(1e-15));

@@ -260,6 +260,15 @@ struct param_set {
   static inline double missing = 0;
 };
 
+namespace detail {
+// True for a param_set: opt-in headers that take one (checkpoint.hpp, history.hpp) refuse anything
+// else with their own message.
+template <class T>
+inline constexpr bool is_param_set_v = false;
+template <class... Bs>
+inline constexpr bool is_param_set_v<param_set<Bs...>> = true;
+}  // namespace detail
+
 /// Groups parameter bindings into a mutable set: `auto p = ctgrad::parameters(w = 0.0f, b =
 /// 0.0f);`.
 template <class... Bs>

@@ -221,11 +221,6 @@ void for_each_parameter_record(checkpoint_kind kind, std::string_view item, Set&
   hana::unpack(set.bindings, [&](auto&... b) { (one(b), ...); });
 }
 
-template <class T>
-inline constexpr bool is_param_set_v = false;
-template <class... Bs>
-inline constexpr bool is_param_set_v<param_set<Bs...>> = true;
-
 // Calls f(kind, key, count, at) for every piece of an optimizer's or a schedule's state.
 template <class Stateful, class F>
 void for_each_state_record(checkpoint_kind kind, Stateful& stateful, F& f) {
