@@ -196,7 +196,9 @@ TEST_CASE("strided Eigen data give the bits of the same data contiguous (float a
     CHECK(
         same_bits(ctgrad::evaluate(sum(y), y = targets), ctgrad::evaluate(sum(y), y = target_row)));
   };
-  for (const std::size_t n : {std::size_t{37}, std::size_t{1000}}) {
+  // 5 points: one partial packet (lanes past the end repeat the last point); 37: packets and a
+  // scalar tail; 1000: blocks of packets.
+  for (const std::size_t n : {std::size_t{5}, std::size_t{37}, std::size_t{1000}}) {
     CAPTURE(n);
     run(0.0f, n);
     run(0.0, n);

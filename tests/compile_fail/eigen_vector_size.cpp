@@ -1,5 +1,6 @@
 // expect: ctgrad: the Eigen vector bound to a vector parameter (named in the condition above)
 // expect-name: param_named<'v'>
+// expect-errors: 1
 // Misuse: binding an Eigen vector of a fixed size other than the parameter's (4 for 3).
 #include <Eigen/Core>
 #include <ctgrad.hpp>
@@ -15,5 +16,5 @@ double value() {
 #else
   const Eigen::Vector3d start(1, 2, 3);
 #endif
-  return ctgrad::evaluate(sum(v), v = start);
+  return ctgrad::evaluate(component_sum(v), v = start);
 }

@@ -1,5 +1,6 @@
 // expect: ctgrad: this view has a stride or two dimensions (its data() is not its values in order)
 // expect-name: data_named<'x'>
+// expect-errors: 1
 // Misuse: binding an Eigen row of a column-major matrix (stride: the rows) without
 // <ctgrad/eigen.hpp>.
 #include <Eigen/Core>
