@@ -71,11 +71,13 @@ namespace eigen::detail {
 inline constexpr int dynamic = Eigen::Dynamic;
 
 // Eigen's dense types: derived from DenseBase<D>, where D is not always C itself (a VectorBlock
-// is a DenseBase<Block<...>>).
+// is a DenseBase<Block<...>>). Overloads, not a lambda in a requires-expression: clang 14
+// accepts any type there.
+template <class D>
+std::true_type derives_from_dense_base(const Eigen::DenseBase<D>*);
+std::false_type derives_from_dense_base(const void*);
 template <class C>
-concept dense = requires(const C* c) {
-  []<class D>(const Eigen::DenseBase<D>*) {}(c);
-};
+concept dense = decltype(derives_from_dense_base(static_cast<const C*>(nullptr)))::value;
 
 // True when an extent known at compile time (or Dynamic) may equal n.
 constexpr bool may_be(int extent, std::size_t n) noexcept {
