@@ -1,16 +1,17 @@
 #pragma once
 /// \file
 /// Eigen's dense vectors and matrices as ctgrad data and parameters, and gradients as Eigen
-/// vectors. Optional: `#include <ctgrad/eigen.hpp>` after (or instead of) `<ctgrad.hpp>`;
-/// `<ctgrad.hpp>` never includes it, so ctgrad does not depend on Eigen (3.4 is tested).
+/// vectors. Optional: `#include <ctgrad/eigen.hpp>` next to `<ctgrad.hpp>`, before the first
+/// binding of an Eigen value; `<ctgrad.hpp>` never includes it, so ctgrad does not depend on
+/// Eigen (3.4 is tested).
 ///
-/// | Eigen value | binds to | how |
-/// |---|---|---|
-/// | a vector (`VectorXd`, `Map`, `Ref`, a segment, a row or column block) | `data<"x">` | a view:
-/// strides honoured, no copy | | an N x K matrix (a `Map`, `Ref` or block too), one row per point |
-/// `data<"x", K>` | a view: column-major is feature-major, row-major is rows | | a vector of N
-/// components (any expression) | `param<"w", N>` | copied | | an M x N matrix (any expression,
-/// either storage order) | `param<"W", M, N>` | copied |
+/// - `x = v` for `data<"x">`: a vector (`VectorXd`, `Map`, `Ref`, a segment, a row or a column
+///   block), viewed with its stride, not copied;
+/// - `x = X` for `data<"x", K>`: an N x K matrix, one row per point (a `Map`, `Ref` or block
+///   too), viewed: column-major storage is feature-major data, row-major is rows;
+/// - `w = v` for `param<"w", N>`: a vector of N components (any expression), copied;
+/// - `W = M` for `param<"W", M, N>`: an M x N matrix (any expression, either storage order),
+///   copied.
 ///
 /// Views read each value where it is: the same bits as the same values in a std::vector. The
 /// fastest paths are taken where the type says a stride is 1 at compile time: a vector of unit
