@@ -29,6 +29,8 @@ def first_error(compiler, include, path):
     if restricted is not None and restricted not in compiler:
         return '(%s only)' % restricted
     args = [compiler, '-std=c++20', '-I' + include, '-fsyntax-only', '-DCTGRAD_COMPILE_FAIL', path]
+    if os.path.basename(path).startswith('eigen_'):  # the <ctgrad/eigen.hpp> cases
+        args.insert(3, '-I/usr/include/eigen3')  # Debian's libeigen3-dev
     env = dict(os.environ, LC_ALL='C', LANG='C', LANGUAGE='C')
     out = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env).stdout
     for line in out.decode('utf-8', errors='replace').splitlines():

@@ -1,4 +1,4 @@
-// expect: ctgrad: this view has a stride (its values are not consecutive in memory)
+// expect: ctgrad: this view has a stride or two dimensions (its data() is not its values in order)
 // expect-name: data_named<'x'>
 // Misuse: binding a strided view (as an Eigen row of a column-major matrix) as a data column.
 #include <cstddef>

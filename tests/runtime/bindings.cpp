@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <ctgrad.hpp>
 #include <limits>
 #include <stdexcept>
@@ -126,4 +127,34 @@ TEST_CASE("braced lists bind as std::arrays would: copied") {
   CHECK(ctgrad::evaluate(sum(x), column) == 7.0f);
   auto p = ctgrad::parameters(v = {0.5, -0.25});
   CHECK(p[v] == std::array{0.5, -0.25});
+}
+
+TEST_CASE("strided columns and rows are read with their strides, giving the contiguous bits") {
+  // 37 points: packets of points and a scalar tail; 3: one partial packet.
+  for (const std::size_t n : {std::size_t{37}, std::size_t{3}}) {
+    std::vector<double> contiguous(n), spaced(3 * n, -1.0);
+    std::vector<std::array<double, 3>> by_point(n);
+    std::vector<double> by_point_spaced(5 * n,
+                                        -1.0);  // 5 values between points, 2 between features
+    for (std::size_t i = 0; i < n; ++i) {
+      contiguous[i] = std::sin(0.3 * static_cast<double>(i));
+      spaced[3 * i] = contiguous[i];
+      for (std::size_t j = 0; j < 3; ++j) {
+        by_point[i][j] = std::cos(0.7 * static_cast<double>(3 * i + j));
+        by_point_spaced[5 * i + 2 * j] = by_point[i][j];
+      }
+    }
+    const auto strided = (x = ctgrad::column(spaced.data(), n, 3));
+    CHECK(strided.size() == n);
+    CHECK(strided.at(n - 1) == contiguous[n - 1]);
+    const auto loss = mean(square(y - tanh(dot(v, r)) * x));
+    const auto params = ctgrad::parameters(v = std::array{0.5, -0.25, 2.0});
+    const auto a =
+        ctgrad::value_and_grad(loss, wrt(v), params, x = contiguous, y = contiguous, r = by_point);
+    const auto c =
+        ctgrad::value_and_grad(loss, wrt(v), params, strided, y = contiguous,
+                               r = ctgrad::strided_rows<3>(by_point_spaced.data(), n, 5, 2));
+    CHECK(std::memcmp(&a.value, &c.value, sizeof a.value) == 0);
+    CHECK(std::memcmp(a.grad.values.data(), c.grad.values.data(), sizeof a.grad.values) == 0);
+  }
 }

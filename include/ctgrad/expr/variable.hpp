@@ -100,6 +100,44 @@ template <class T, std::size_t N>
 inline constexpr bool is_std_array_v<std::array<T, N>> = true;
 }  // namespace detail
 
+/// How a type of another library binds to a variable: a specialization of
+/// `binding_adapter<C>` has `static constexpr bool adapts = true;` and `static auto bind(V
+/// variable, X&& value)` for the variables it supports, returning a binding (a copy, or a ctgrad
+/// view). `<ctgrad/eigen.hpp>` specializes it for Eigen's dense types. Without one, a type
+/// binds as what it is (a container, a number) or not at all.
+template <class C>
+struct binding_adapter {};
+
+namespace detail {
+template <class C>
+concept adapted = binding_adapter<std::remove_cvref_t<C>>::adapts;
+
+// Types that know their own stride (Eigen's blocks and maps, mdspan-like views): their data()
+// is not the start of size() consecutive values.
+template <class C>
+concept strided_view = requires(const C& c) {
+  c.innerStride();
+}
+|| requires(const C& c) { c.stride(0); };
+template <class C>
+concept unit_stride = requires {
+  requires std::remove_cvref_t<C>::InnerStrideAtCompileTime == 1;
+};
+// Two-dimensional types (Eigen's matrices) keep their values in their storage order, which may
+// be column-major: their data() is not the values in row-major order.
+template <class C>
+concept two_dimensional = requires {
+  requires std::remove_cvref_t<C>::IsVectorAtCompileTime == 0;
+};
+// What data() and size() give as the values in order; anything else is refused rather than
+// misread (an Eigen row of a column-major matrix, a matrix for a vector).
+template <class C>
+concept reads_as_consecutive = (!strided_view<std::remove_cvref_t<C>> ||
+                                unit_stride<C>)&&!two_dimensional<C>;
+template <bool Ok, class Variable, class View>
+inline constexpr bool is_contiguous = Ok;
+}  // namespace detail
+
 /// A trainable parameter named at compile time: `constexpr ctgrad::param<"w"> w;` is a scalar,
 /// `ctgrad::param<"w", 8>` a vector of 8 components, `ctgrad::param<"W", 16, 8>` a 16 x 8
 /// matrix. The shape is part of the type; values live on the stack.
@@ -149,17 +187,29 @@ struct param {
   /// std::invalid_argument naming the parameter when the length differs from the shape's.
   template <class C>
   requires(sizeof...(Dims) > 0 && !detail::is_std_array_v<std::remove_cvref_t<C>> &&
+           !detail::adapted<C> &&
            requires(const C& c) {
              { c.size() } -> std::convertible_to<std::size_t>;
              requires std::floating_point<std::remove_cvref_t<decltype(*std::data(c))>>;
            }) auto
   operator=(const C& values) const {  // NOLINT
     using T = std::remove_cvref_t<decltype(*std::data(values))>;
+    static_assert(
+        detail::is_contiguous<detail::reads_as_consecutive<C>, detail::spelled_t<param>, C>,
+        "ctgrad: this view has a stride or two dimensions (its data() is not its values in "
+        "order); for Eigen's types #include <ctgrad/eigen.hpp>, otherwise copy the values into "
+        "a contiguous container");
     if (values.size() != shape_type::size)
       detail::throw_parameter_length(Name.view(), shape_type::size, values.size());
     shaped_value_t<T, shape_type> v{};
     for (std::size_t k = 0; k < shape_type::size; ++k) detail::flat_at(v, k) = std::data(values)[k];
     return param_binding<param, shaped_value_t<T, shape_type>>{v};
+  }
+  /// Binds a value of another library's type through its binding_adapter (Eigen's vectors and
+  /// matrices, with <ctgrad/eigen.hpp>).
+  template <class C>
+  requires(sizeof...(Dims) > 0 && detail::adapted<C>) auto operator=(C&& values) const {  // NOLINT
+    return binding_adapter<std::remove_cvref_t<C>>::bind(*this, std::forward<C>(values));
   }
   template <class T>
   requires(sizeof...(Dims) == 0 && !std::floating_point<T> &&
@@ -193,20 +243,6 @@ concept contiguous_floats = requires(C& c) {
 
 template <class C>
 using element_t = std::remove_cv_t<std::remove_pointer_t<element_pointer_t<C>>>;
-
-// Types that know their own stride (Eigen's blocks and maps, mdspan-like views): their data()
-// is not the start of size() consecutive values, so they are refused rather than misread.
-template <class C>
-concept strided_view = requires(const C& c) {
-  c.innerStride();
-}
-|| requires(const C& c) { c.stride(0); };
-template <class C>
-concept unit_stride = requires {
-  requires std::remove_cvref_t<C>::InnerStrideAtCompileTime == 1;
-};
-template <bool Ok, class Variable, class View>
-inline constexpr bool is_contiguous = Ok;
 
 template <class C>
 using row_element_t = std::remove_cvref_t<decltype(*std::data(std::declval<C&>()))>;
@@ -263,6 +299,22 @@ struct data {
       detail::throw_feature_stride(Name.view(), view.points, view.stride);
     return data_binding<data, column_view<T, N>>{view};
   }
+  /// Binds strided rows: `x = ctgrad::strided_rows<8>(ptr, n, point_stride, feature_stride)`.
+  template <class T, std::size_t N>
+  constexpr auto operator=(strided_row_view<T, N> view) const noexcept {  // NOLINT
+    static_assert(detail::row_length_matches<N == features, detail::spelled_t<data>, shape_type,
+                                             strided_row_view<T, N>>,
+                  "ctgrad: the rows bound to data (named in the condition above) do not have as "
+                  "many features as the variable");
+    return data_binding<data, strided_row_view<T, N>>{view};
+  }
+  /// Binds a value of another library's type through its binding_adapter (an Eigen matrix of
+  /// one row per point, with <ctgrad/eigen.hpp>).
+  template <class C>
+  requires detail::adapted<C>
+  auto operator=(C&& rows) const {  // NOLINT
+    return binding_adapter<std::remove_cvref_t<C>>::bind(*this, std::forward<C>(rows));
+  }
   /// One data point: `x = std::array<double, 8>{...}` (copied).
   template <std::floating_point T, std::size_t N>
   constexpr auto operator=(const std::array<T, N>& point) const noexcept {  // NOLINT
@@ -295,15 +347,16 @@ struct data<Name> {
   /// Binds a column (std::array, std::vector, std::span, ...) without copying it. The
   /// container must outlive the binding.
   template <class C>
-  requires detail::contiguous_floats<C> && std::is_lvalue_reference_v<C>
-  constexpr auto operator=(C&& column) const noexcept {  // NOLINT
+  requires(detail::contiguous_floats<C>&& std::is_lvalue_reference_v<C> &&
+           !detail::adapted<C>) constexpr auto
+  operator=(C&& column) const noexcept {  // NOLINT
     using T = detail::element_t<C>;
-    constexpr bool contiguous =
-        !detail::strided_view<std::remove_cvref_t<C>> || detail::unit_stride<C>;
-    static_assert(
-        detail::is_contiguous<contiguous, detail::spelled_t<data>, std::remove_cvref_t<C>>,
-        "ctgrad: this view has a stride (its values are not consecutive in memory), so "
-        "it cannot be read as a column; copy it into a contiguous container first");
+    static_assert(detail::is_contiguous<detail::reads_as_consecutive<C>, detail::spelled_t<data>,
+                                        std::remove_cvref_t<C>>,
+                  "ctgrad: this view has a stride or two dimensions (its data() is not its values "
+                  "in order), so it cannot be read as a column; for Eigen's types #include "
+                  "<ctgrad/eigen.hpp>, otherwise bind ctgrad::column(ptr, n, stride) or copy the "
+                  "values into a contiguous container");
     return data_binding<data, std::span<const T>>{
         std::span<const T>(std::data(column), std::size(column))};
   }
@@ -317,6 +370,18 @@ struct data<Name> {
   constexpr auto operator=(std::span<T, E> column) const noexcept {  // NOLINT
     return data_binding<data, std::span<const T>>{std::span<const T>(column)};
   }
+  /// A strided column, `x = ctgrad::column(ptr, n, stride)`: a view, read with that stride.
+  template <std::floating_point T>
+  constexpr auto operator=(strided_column_view<T> column) const noexcept {  // NOLINT
+    return data_binding<data, strided_column_view<T>>{column};
+  }
+  /// Binds a value of another library's type through its binding_adapter (an Eigen vector, a
+  /// row or column block, a Map or a Ref, with <ctgrad/eigen.hpp>).
+  template <class C>
+  requires detail::adapted<C>
+  auto operator=(C&& column) const {  // NOLINT
+    return binding_adapter<std::remove_cvref_t<C>>::bind(*this, std::forward<C>(column));
+  }
   /// One data point: the column is a single value (e.g. to predict at x = 5).
   template <std::floating_point T>
   constexpr auto operator=(T point) const noexcept {  // NOLINT
@@ -329,10 +394,16 @@ struct data<Name> {
   }
   template <class C>
   requires(!std::is_lvalue_reference_v<C> && !std::floating_point<std::remove_cvref_t<C>> &&
-           !std::is_same_v<std::remove_cvref_t<C>, data>) auto
+           !std::is_same_v<std::remove_cvref_t<C>, data> && !detail::adapted<C>) auto
   operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
-    if constexpr (floats)
+    if constexpr (floats && !detail::reads_as_consecutive<C>)  // the stride, before the lifetime
+      static_assert(detail::is_contiguous<false, detail::spelled_t<data>, std::remove_cvref_t<C>>,
+                    "ctgrad: this view has a stride or two dimensions (its data() is not its "
+                    "values in order), so it cannot be read as a column; for Eigen's types "
+                    "#include <ctgrad/eigen.hpp>, otherwise bind ctgrad::column(ptr, n, stride) "
+                    "or copy the values into a contiguous container");
+    else if constexpr (floats)
       static_assert(detail::can_view_without_dangling<!floats, detail::spelled_t<data>, C>,
                     "ctgrad: binding a temporary container to a data column would leave a "
                     "dangling view; bind a named container (x = X) or a std::array temporary, "
@@ -347,7 +418,7 @@ struct data<Name> {
   template <class C>
   requires(std::is_lvalue_reference_v<C> && !detail::contiguous_floats<C> &&
            !std::floating_point<std::remove_cvref_t<C>> &&
-           !std::is_same_v<std::remove_cvref_t<C>, data>) auto
+           !std::is_same_v<std::remove_cvref_t<C>, data> && !detail::adapted<C>) auto
   operator=(C&&) const {  // NOLINT: auto, so the error shows at the call
     constexpr bool floats = detail::contiguous_floats<C>;
     static_assert(

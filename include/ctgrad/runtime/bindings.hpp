@@ -77,6 +77,10 @@ template <class T, std::size_t N>
 struct element_type<column_view<T, N>> {
   using type = T;
 };
+template <class T, std::size_t N>
+struct element_type<strided_row_view<T, N>> {
+  using type = T;
+};
 }  // namespace detail
 
 template <class Variable, class Storage>

@@ -9,6 +9,13 @@
 ///
 /// Feature-major is the faster layout: a SIMD packet of consecutive points' feature j is one
 /// contiguous load, where row-major data needs a strided gather (N floats apart) per feature.
+///
+/// Views with strides known at run time only (an Eigen row of a column-major matrix, a block,
+/// a Map with an InnerStride; see <ctgrad/eigen.hpp>) are read by a gather with that stride:
+/// - `column(ptr, n, stride)`: a column, value i at ptr[i * stride];
+/// - `strided_rows<N>(ptr, points, point_stride, feature_stride)`: feature j of point i at
+///   ptr[i * point_stride + j * feature_stride].
+/// Every layout gives the same bits: only where a value is read from changes.
 
 #include "../detail/config.hpp"
 
@@ -70,11 +77,73 @@ template <std::size_t N, std::floating_point T>
   return {first, points, stride};
 }
 
+/// A column with a stride between consecutive values: value i at `first[i * step]`. It has no
+/// data(), so that nothing reads it as consecutive values.
+template <std::floating_point T>
+struct strided_column_view {
+  const T* first;
+  std::size_t length;
+  std::ptrdiff_t step;
+  using value_type = T;
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return length; }
+  [[nodiscard]] constexpr T operator[](std::size_t i) const noexcept {
+    return first[static_cast<std::ptrdiff_t>(i) * step];
+  }
+  /// The distance between two consecutive points' values, known at run time only.
+  [[nodiscard]] constexpr std::ptrdiff_t point_step() const noexcept { return step; }
+};
+
+/// Data rows with both strides known at run time: feature j of point i at
+/// `data[i * points_step + j * features_step]`.
+template <std::floating_point T, std::size_t N>
+struct strided_row_view {
+  const T* data;
+  std::size_t points;
+  std::ptrdiff_t points_step;
+  std::ptrdiff_t features_step;
+  static constexpr std::size_t features = N;
+  [[nodiscard]] constexpr T at(std::size_t i, std::size_t j) const noexcept {
+    return data[static_cast<std::ptrdiff_t>(i) * points_step +
+                static_cast<std::ptrdiff_t>(j) * features_step];
+  }
+  [[nodiscard]] constexpr const T* feature(std::size_t j) const noexcept {
+    return data + static_cast<std::ptrdiff_t>(j) * features_step;
+  }
+  [[nodiscard]] constexpr std::ptrdiff_t point_step() const noexcept { return points_step; }
+};
+
+/// A strided column: `x = ctgrad::column(ptr, n, stride)`, value i at ptr[i * stride] (a row
+/// of a column-major matrix has stride = its number of rows). stride 1 is `column(ptr, n)`,
+/// which is faster (one contiguous load per packet of points, not a gather).
+template <std::floating_point T>
+[[nodiscard]] constexpr strided_column_view<T> column(const T* first, std::size_t length,
+                                                      std::ptrdiff_t stride) noexcept {
+  return {first, length, stride};
+}
+
+/// Strided data rows: `x = ctgrad::strided_rows<8>(ptr, points, point_stride, feature_stride)`,
+/// feature j of point i at ptr[i * point_stride + j * feature_stride]. `rows<8>` (strides 8 and
+/// 1) and `columns<8>` (1 and points) are faster where they apply.
+template <std::size_t N, std::floating_point T>
+[[nodiscard]] constexpr strided_row_view<T, N> strided_rows(
+    const T* first, std::size_t points, std::ptrdiff_t point_stride,
+    std::ptrdiff_t feature_stride) noexcept {
+  return {first, points, point_stride, feature_stride};
+}
+
 template <class V>
 inline constexpr bool is_row_data_view_v = false;
 template <class T, std::size_t N>
 inline constexpr bool is_row_data_view_v<row_view<T, N>> = true;
 template <class T, std::size_t N>
 inline constexpr bool is_row_data_view_v<column_view<T, N>> = true;
+template <class T, std::size_t N>
+inline constexpr bool is_row_data_view_v<strided_row_view<T, N>> = true;
+
+/// True for the views whose distance between consecutive points is known at run time only.
+template <class V>
+concept runtime_point_step = requires(const V& v) {
+  { v.point_step() } -> std::same_as<std::ptrdiff_t>;
+};
 
 }  // namespace ctgrad

@@ -28,6 +28,7 @@
 #include "../expr/shape.hpp"
 #include "../expr/variable.hpp"
 #include "context.hpp"
+#include "data_views.hpp"
 #include "reduce.hpp"
 #include "values.hpp"
 
@@ -78,6 +79,20 @@ constexpr void leaf_value_into(D& dst, const E& e, const Ctx& ctx, [[maybe_unuse
           return splat<V>(static_cast<T>(b.at(i)));
         else
           return splat<V>(static_cast<T>(b.at(i, k)));
+      } else if constexpr (runtime_point_step<typename B::storage_type>) {
+        // A strided view (<ctgrad/eigen.hpp>'s blocks and maps): a gather, stride known at run
+        // time.
+        const std::ptrdiff_t step = b.storage.point_step();
+        const auto* const first = [&] {
+          if constexpr (S::rank == 0)
+            return b.storage.first;
+          else
+            return b.storage.feature(k);
+        }();
+        if constexpr (Clamped)
+          return V::load_clamped_step(first, i, last, step);
+        else
+          return V::load_step(first + static_cast<std::ptrdiff_t>(i) * step, step);
       } else {
         constexpr std::size_t stride = [] {
           if constexpr (S::rank == 0)

@@ -85,6 +85,25 @@ struct packet {
       r.v[k] = static_cast<T>(base[(i + k < last ? i + k : last) * Stride]);
     return r;
   }
+  /// Lanes from[0], from[step], from[2 * step], ...: a view whose stride is known at run time
+  /// only (an Eigen row of a column-major matrix).
+  template <class U>
+  static packet load_step(const U* from, std::ptrdiff_t step) noexcept {
+    packet r;
+    for (std::size_t k = 0; k < width; ++k)
+      r.v[k] = static_cast<T>(from[static_cast<std::ptrdiff_t>(k) * step]);
+    return r;
+  }
+  /// load_clamped with a stride known at run time only.
+  template <class U>
+  static packet load_clamped_step(const U* base, std::size_t i, std::size_t last,
+                                  std::ptrdiff_t step) noexcept {
+    packet r;
+    for (std::size_t k = 0; k < width; ++k)
+      r.v[k] =
+          static_cast<T>(base[static_cast<std::ptrdiff_t>(i + k < last ? i + k : last) * step]);
+    return r;
+  }
   friend packet operator+(packet a, packet b) noexcept { return {a.v + b.v}; }
   friend packet operator-(packet a, packet b) noexcept { return {a.v - b.v}; }
   friend packet operator*(packet a, packet b) noexcept { return {a.v * b.v}; }
