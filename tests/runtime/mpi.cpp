@@ -130,6 +130,23 @@ TEST_CASE("value_and_grad over the ranks is bitwise that of one process, for any
   }
 }
 
+TEST_CASE("adding each rank's own total instead would not be bitwise that of one process") {
+  // The control of the test above: summing each shard alone and adding the shards' totals
+  // differs in the last bits from one process for these data (2 and 4 ranks).
+  if (ranks() == 1)
+    return;
+  const std::size_t n = 20'011;
+  const auto xs = noisy<float>(n, 1), ys = noisy<float>(n, 2);
+  constexpr auto total = sum(square(y - w * x));
+  const float whole = ctgrad::evaluate(total, w = 0.25f, x = xs, y = ys);
+  const float mine = ctgrad::evaluate(total, w = 0.25f, x = shard(xs, 1), y = shard(ys, 1));
+  std::vector<float> all(static_cast<std::size_t>(ranks()));
+  MPI_Allgather(&mine, 1, MPI_FLOAT, all.data(), 1, MPI_FLOAT, MPI_COMM_WORLD);
+  float added = all[0];
+  for (std::size_t r = 1; r < all.size(); ++r) added += all[r];
+  CHECK(added != whole);
+}
+
 TEST_CASE("training the seed's model over the ranks gives the parameters of one process") {
   const std::size_t n = 12'345;
   const auto xs = noisy<float>(n, 3), ys = noisy<float>(n, 4);
