@@ -291,6 +291,20 @@ TEST_CASE("divergence is met by every rank at once, and thrown as ctgrad::diverg
   CHECK(on_every_rank(diverged));
 }
 
+TEST_CASE("a loss outside its domain on one rank's points is a domain_error on every rank") {
+  std::vector<double> xs(6000, 2.0), ys(6000, 1.0);
+  xs[5999] = -1.0;  // the log of the last point, on the last rank, is NaN
+  ctgrad::mpi_data shards(MPI_COMM_WORLD, ctgrad::dataset(x = shard(xs, 1), y = shard(ys, 1)));
+  auto params = ctgrad::parameters(w = 0.5);
+  bool domain_error = false;
+  try {
+    ctgrad::train(shards, mean(square(y - w * log(x))), params, ctgrad::sgd{0.1}, 3);
+  } catch (const std::domain_error&) {
+    domain_error = true;
+  }
+  CHECK(on_every_rank(domain_error));
+}
+
 TEST_CASE("different starting parameters or options, or mini-batches, are refused everywhere") {
   const auto xs = noisy<double>(300, 3), ys = noisy<double>(300, 4);
   ctgrad::mpi_data shards(MPI_COMM_WORLD, ctgrad::dataset(x = shard(xs, 1), y = shard(ys, 1)));
