@@ -109,7 +109,8 @@ struct shard_descriptor {
 };
 
 // The part of mpi_data that does not depend on the bindings: the communicator, who owns which
-// blocks, and the exchange of block sums.
+// blocks, and the exchange of block sums. Its members other than the documented queries (size,
+// blocks, rank, ranks, first_point, owned_points, last_exchange_bytes) carry no promise.
 class mpi_shards {
  public:
   mpi_shards(const mpi_shards&) = delete;
@@ -530,7 +531,8 @@ template <class... Ds>
 mpi_data(MPI_Comm, const data_set<Ds...>&) -> mpi_data<Ds...>;
 
 /// `value_and_grad` over the data of every rank: on every rank, the same values, bit for bit, as
-/// one process computes on the concatenated data. Collective.
+/// one process computes on the concatenated data. Collective. `args` are the parameters (the same
+/// on every rank); the data are the shards'.
 template <expression E, class... Ps, class... Ds, binding_argument... As>
 [[nodiscard]] auto value_and_grad(mpi_data<Ds...>& shards, const E& loss, wrt_t<Ps...> variables,
                                   const As&... args) {
