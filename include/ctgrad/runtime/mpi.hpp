@@ -369,9 +369,6 @@ class mpi_data : public detail::mpi_shards {
     (std::make_index_sequence<sizeof...(Ds)>{});
   }
 
-  /// The summation that value_and_grad and train use.
-  [[nodiscard]] detail::mpi_summation summation() noexcept { return {*this}; }
-
  private:
   template <class D>
   static constexpr std::size_t values_per_point() noexcept {
@@ -537,7 +534,7 @@ template <expression E, class... Ps, class... Ds, binding_argument... As>
 [[nodiscard]] auto value_and_grad(mpi_data<Ds...>& shards, const E& loss, wrt_t<Ps...> variables,
                                   const As&... args) {
   try {
-    return detail::value_and_grad_with(shards.summation(), loss, variables, args...,
+    return detail::value_and_grad_with(detail::mpi_summation{shards}, loss, variables, args...,
                                        shards.local());
   } catch (const detail::mpi_peer_failure& f) {
     shards.agree_and_throw(f.statuses, nullptr, std::string());
@@ -586,7 +583,8 @@ auto train(mpi_data<Ds...>& shards, const E& loss, param_set<Ps...>& params, Opt
            const training_options& options, Callback&& on_epoch = {}) {
   const auto data = shards.local();
   constexpr auto variables = wrt(typename Ps::variable{}...);
-  using T = decltype(detail::value_and_grad_with(shards.summation(), loss, variables, params, data)
+  using T = decltype(detail::value_and_grad_with(detail::mpi_summation{shards}, loss, variables,
+                                                 params, data)
                          .value);
   constexpr std::size_t M = detail::sums_per_block_v<E, typename Ps::variable...>;
   shards.agree_on(detail::training_fingerprint<T, E>(params, options),
@@ -596,7 +594,7 @@ auto train(mpi_data<Ds...>& shards, const E& loss, param_set<Ps...>& params, Opt
         "ctgrad: train over MPI is full-batch only: leave batch_size at all_points and shuffle "
         "off");
   try {
-    auto result = detail::run_training(shards.summation(), loss, params, data,
+    auto result = detail::run_training(detail::mpi_summation{shards}, loss, params, data,
                                        detail::no_validation{}, optimizer, options, on_epoch);
     shards.template exchange<T>(detail::mpi_status::finished, nullptr, M);
     return result;
