@@ -252,7 +252,12 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
   static_assert(shape_of_t<E>::rank == 0,
                 "ctgrad: value_and_grad() needs a scalar loss; sum the components "
                 "(component_sum) or take one");
-  const auto ctx = make_context(args...);
+  auto ctx = make_context(args...);
+  // A summation over a shard of the data (mpi.hpp) sums the local points but finishes a mean
+  // with the global count, which every rank must see (and which decides an empty mean).
+  const std::size_t local_points = ctx.points;
+  if constexpr (requires { summation.global_points(); })
+    ctx.points = summation.global_points();
   using Ctx = std::remove_cvref_t<decltype(ctx)>;
   using T = typename Ctx::value_type;
   constexpr std::size_t G = components_v<Ps...>;
@@ -269,7 +274,7 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
     if (has_reduction_undefined_on_empty<E>::value && ctx.points == 0)
       throw_empty_mean();
     const gradient_terms<T, Ctx, decltype(reductions), Ps...> terms{ctx, reductions};
-    sums = summation.template sum<T, M>(terms, ctx.points);
+    sums = summation.template sum<T, M>(terms, local_points);
   }
   const outer_leaves<T, Ctx, G, M> leaves{ctx, sums};
   tape<T, E> t{};
