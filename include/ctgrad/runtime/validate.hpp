@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../error.hpp"
 #include "bindings.hpp"
 
 namespace ctgrad {
@@ -25,7 +26,7 @@ namespace detail {
   message.append(name);
   std::snprintf(buffer, sizeof buffer, "' is not finite at index %zu (%g)", index, value);
   message += buffer;
-  throw std::invalid_argument(message);
+  raise<std::invalid_argument>(error_kind::invalid_argument, message);
 }
 
 template <class T>
