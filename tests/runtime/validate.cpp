@@ -35,3 +35,15 @@ TEST_CASE("validate returns its argument, so it can wrap a data set where it is 
   const auto data = ctgrad::validate(ctgrad::dataset(x = xs));
   CHECK(data.size() == 3);
 }
+
+TEST_CASE("find_non_finite returns validate's message without raising, or nothing") {
+  const std::vector<double> good{1, 2, 3};
+  std::vector<double> bad{1, 2, 3};
+  bad[1] = std::numeric_limits<double>::infinity();
+  CHECK(ctgrad::find_non_finite(ctgrad::dataset(x = good, y = good)).empty());
+  CHECK(ctgrad::find_non_finite(ctgrad::dataset(x = good, y = bad)) ==
+        "ctgrad: data column 'y' is not finite at index 1 (inf)");
+  CHECK(ctgrad::find_non_finite(ctgrad::parameters(w = 1.0)).empty());
+  CHECK(ctgrad::find_non_finite(ctgrad::parameters(w = -std::numeric_limits<double>::infinity())) ==
+        "ctgrad: parameter 'w' is not finite at index 0 (-inf)");
+}
