@@ -9,10 +9,13 @@
 ///   it needs and then end it). The default handler writes the message and a newline to stderr
 ///   and calls std::abort(). A handler that returns is followed by std::abort().
 ///
+/// Where ctgrad's documentation says a function "throws" X, it raises the kind of X: the handler
+/// gets it without exceptions. docs/errors.md lists every run-time error.
+///
 /// Either way, what the failing call was changing is restored before the error is raised: the
-/// handler sees (and may save) the parameters and the optimizer as they were before the call
-/// that failed. Translation units that include ctgrad in one program should agree on
-/// -fno-exceptions: the handler is consulted only where exceptions are off.
+/// handler sees (and may save) the last good parameters and optimizer state. Translation units that
+/// include ctgrad in one program should agree on -fno-exceptions: the handler is consulted only
+/// where exceptions are off.
 
 #include <atomic>
 #include <cstdio>
