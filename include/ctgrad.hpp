@@ -10,6 +10,7 @@
 
 #include "ctgrad/check.hpp"
 #include "ctgrad/derivative.hpp"
+#include "ctgrad/error.hpp"
 #include "ctgrad/expr/constant.hpp"
 #include "ctgrad/expr/fixed_string.hpp"
 #include "ctgrad/expr/node.hpp"

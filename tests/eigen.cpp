@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/raises.hpp"
+
 namespace {
 constexpr ctgrad::param<"w"> w;
 constexpr ctgrad::param<"b"> b;
@@ -90,9 +92,9 @@ TEST_CASE("Eigen vectors bind as data columns, viewed with their strides") {
 
   // A matrix is not a column: refused at run time when its type allows one column or row (at
   // compile time otherwise: Matrix3d).
-  CHECK_THROWS_WITH_AS(static_cast<void>(x = m),
-                       "ctgrad: data 'x' is a column, the bound Eigen matrix is 4 x 3",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(x = m),
+                              "ctgrad: data 'x' is a column, the bound Eigen matrix is 4 x 3",
+                              std::invalid_argument);
 }
 
 TEST_CASE("an N x K Eigen matrix binds as data rows in either storage order") {
@@ -140,7 +142,7 @@ TEST_CASE("an N x K Eigen matrix binds as data rows in either storage order") {
   CHECK(point.size() == 1);
   CHECK(point.at(0, 2) == 33.0);
 
-  CHECK_THROWS_WITH_AS(
+  CTGRAD_CHECK_RAISES_WITH_AS(
       static_cast<void>(r = wide),
       "ctgrad: data 'r' has 3 features (one column each), the bound Eigen matrix is 6 x 5",
       std::invalid_argument);
@@ -253,18 +255,18 @@ TEST_CASE("parameters bind from Eigen vectors and matrices, copied, strides hono
   CHECK((W = m.topRows(2) * Eigen::Matrix3d::Identity()).value == expected);  // a product
   CHECK((W = m.transpose().leftCols(2).transpose()).value == expected);
 
-  CHECK_THROWS_WITH_AS(static_cast<void>(v = Eigen::VectorXd(4)),
-                       "ctgrad: parameter 'v' has 3 components, the bound values 4",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(static_cast<void>(v = Eigen::MatrixXd(3, 3)),
-                       "ctgrad: parameter 'v' is a vector, the bound Eigen matrix is 3 x 3",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(static_cast<void>(W = m),
-                       "ctgrad: parameter 'W' is 2 x 3, the bound Eigen matrix is 4 x 3",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(static_cast<void>(W = Eigen::MatrixXd(row_major.transpose())),
-                       "ctgrad: parameter 'W' is 2 x 3, the bound Eigen matrix is 3 x 2",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(v = Eigen::VectorXd(4)),
+                              "ctgrad: parameter 'v' has 3 components, the bound values 4",
+                              std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(v = Eigen::MatrixXd(3, 3)),
+                              "ctgrad: parameter 'v' is a vector, the bound Eigen matrix is 3 x 3",
+                              std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(W = m),
+                              "ctgrad: parameter 'W' is 2 x 3, the bound Eigen matrix is 4 x 3",
+                              std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(W = Eigen::MatrixXd(row_major.transpose())),
+                              "ctgrad: parameter 'W' is 2 x 3, the bound Eigen matrix is 3 x 2",
+                              std::invalid_argument);
 }
 
 TEST_CASE("gradients and parameters come back as Eigen vectors and matrices") {

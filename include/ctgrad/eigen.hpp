@@ -50,6 +50,7 @@
 #include <utility>
 
 #include "detail/diagnostics.hpp"
+#include "error.hpp"
 #include "expr/fixed_string.hpp"
 #include "expr/shape.hpp"
 #include "expr/variable.hpp"
@@ -68,7 +69,7 @@ namespace eigen::detail {
   std::string message = "ctgrad: ";
   message.append(kind).append(" '").append(name).append("' ").append(expected);
   std::snprintf(buffer, sizeof buffer, ", the bound Eigen matrix is %td x %td", rows, cols);
-  throw std::invalid_argument(message + buffer);
+  ctgrad::detail::raise<std::invalid_argument>(error_kind::invalid_argument, message + buffer);
 }
 
 inline constexpr int dynamic = Eigen::Dynamic;

@@ -18,7 +18,11 @@ void* counted_allocation(std::size_t size) {
     allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size))
     return p;
+#if __cpp_exceptions
   throw std::bad_alloc();
+#else
+  std::abort();
+#endif
 }
 
 struct counting_window {

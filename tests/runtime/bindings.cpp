@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "../support/raises.hpp"
+
 namespace {
 constexpr ctgrad::param<"w"> w;
 constexpr ctgrad::param<"b"> b;
@@ -41,11 +43,12 @@ TEST_CASE("parameter sets are read and written by name") {
 TEST_CASE("columns of different lengths are rejected, naming both") {
   const std::vector<double> three{1, 2, 3};
   const std::vector<double> four{1, 2, 3, 4};
-  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::dataset(x = three, y = four)),
-                       "ctgrad: data columns have different lengths: 'x' has 3 points, 'y' has 4",
-                       std::invalid_argument);
-  CHECK_THROWS_AS(static_cast<void>(ctgrad::evaluate(mean(x * y), x = three, y = four)),
-                  std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(
+      static_cast<void>(ctgrad::dataset(x = three, y = four)),
+      "ctgrad: data columns have different lengths: 'x' has 3 points, 'y' has 4",
+      std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS(static_cast<void>(ctgrad::evaluate(mean(x * y), x = three, y = four)),
+                         std::invalid_argument);
   // a single point next to a column is a broadcast, not a length mismatch
   CHECK(ctgrad::evaluate(mean(x * y), x = three, y = 2.0) == 4.0);
   CHECK(ctgrad::dataset(x = three, y = three).size() == 3);
@@ -67,9 +70,9 @@ TEST_CASE("vector and matrix parameters bind from arrays; a runtime length is ch
   CHECK(flat.at(4) == 5.0f);
   const std::vector<double> three{1, 2, 3}, two{1, 2};
   CHECK((v = three).value == std::array{1.0, 2.0, 3.0});
-  CHECK_THROWS_WITH_AS(static_cast<void>(v = two),
-                       "ctgrad: parameter 'v' has 3 components, the bound values 2",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(v = two),
+                              "ctgrad: parameter 'v' has 3 components, the bound values 2",
+                              std::invalid_argument);
   auto p = ctgrad::parameters(v = three, M = row_major);
   p[M][1][2] = 60.0f;
   CHECK(p[M][1][2] == 60.0f);
@@ -88,13 +91,14 @@ TEST_CASE("data rows bind as rows, as feature-major columns, or as one point") {
   const auto point = (r = std::array{7.0, 8.0, 9.0});
   CHECK(point.size() == 1);
   CHECK(point.at(41, 1) == 8.0);
-  CHECK_THROWS_AS(static_cast<void>(r = ctgrad::columns<3>(by_feature.data(), 3, 2)),
-                  std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS(static_cast<void>(r = ctgrad::columns<3>(by_feature.data(), 3, 2)),
+                         std::invalid_argument);
   // rows and data of different lengths are still caught, naming both
   const std::vector<double> three{1, 2, 3};
-  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::dataset(r = rows, y = three)),
-                       "ctgrad: data columns have different lengths: 'r' has 2 points, 'y' has 3",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(
+      static_cast<void>(ctgrad::dataset(r = rows, y = three)),
+      "ctgrad: data columns have different lengths: 'r' has 2 points, 'y' has 3",
+      std::invalid_argument);
   CHECK(ctgrad::evaluate(mean(dot(v, r)), v = std::array{1.0, 1.0, 1.0}, r = rows) == 10.5);
 }
 
@@ -108,13 +112,13 @@ TEST_CASE("sgd and validate see every component") {
   ctgrad::sgd{0.5}.step(p, g);
   for (std::size_t k = 0; k < 3; ++k) CHECK(p[v][k] == before[k] - 0.5 * g[v][k]);
   p[v][1] = std::numeric_limits<double>::infinity();
-  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::validate(p)),
-                       "ctgrad: parameter 'v' is not finite at index 1 (inf)",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(ctgrad::validate(p)),
+                              "ctgrad: parameter 'v' is not finite at index 1 (inf)",
+                              std::invalid_argument);
   std::vector<std::array<double, 3>> bad{{1, 0, 0}, {0, std::nan(""), 0}};
-  CHECK_THROWS_WITH_AS(static_cast<void>(ctgrad::validate(ctgrad::dataset(r = bad))),
-                       "ctgrad: data rows 'r' is not finite at index 4 (nan)",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(static_cast<void>(ctgrad::validate(ctgrad::dataset(r = bad))),
+                              "ctgrad: data rows 'r' is not finite at index 4 (nan)",
+                              std::invalid_argument);
 }
 
 TEST_CASE("braced lists bind as std::arrays would: copied") {

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../support/raises.hpp"
 #include "../support/temporary_directory.hpp"
 
 // Checkpoints: a run interrupted and resumed from a checkpoint ends bit for bit where the
@@ -388,14 +389,16 @@ struct refusal_fixture {
   }
   std::string refusal() {
     const bytes before = snapshot(p, opt, schedule);
-    std::string message = "(no error)";
-    try {
-      ctgrad::load_checkpoint(file, p, opt, schedule);
-    } catch (const ctgrad::checkpoint_error& e) {
-      message = e.what();
-    }
+    const auto refused = ctgrad_test::raise_in<ctgrad::checkpoint_error>(
+        [&] { ctgrad::load_checkpoint(file, p, opt, schedule); },
+        [&] {
+          return std::string(snapshot(p, opt, schedule) == before ? "unchanged" : "changed");
+        });
     CHECK(snapshot(p, opt, schedule) == before);
-    return message;
+    if (!refused.happened)
+      return "(no error)";
+    CHECK(refused.state == "unchanged");  // as the error is raised, without exceptions too
+    return refused.message;
   }
   std::string prefix() const { return "ctgrad: checkpoint '" + file.string() + "'"; }
 };
@@ -503,12 +506,13 @@ TEST_CASE("records that do not match the objects are refused, naming the line") 
   SUBCASE("a schedule in the file, none given") {
     ctgrad::save_checkpoint(f.file, 1, f.p, f.opt, f.schedule);
     const bytes before = snapshot(f.p, f.opt, f.schedule);
-    std::string message;
-    try {
-      ctgrad::load_checkpoint(f.file, f.p, f.opt);
-    } catch (const ctgrad::checkpoint_error& e) {
-      message = e.what();
-    }
+    const auto refused = ctgrad_test::raise_in<ctgrad::checkpoint_error>(
+        [&] { ctgrad::load_checkpoint(f.file, f.p, f.opt); },
+        [&] {
+          return std::string(snapshot(f.p, f.opt, f.schedule) == before ? "unchanged" : "changed");
+        });
+    CHECK(refused.state == "unchanged");
+    const std::string& message = refused.message;
     CHECK(message == f.prefix() +
                          " line 13: schedule state 'schedule_base_lr': the checkpoint holds a "
                          "schedule; pass it to load_checkpoint");
@@ -607,12 +611,9 @@ TEST_CASE("saving replaces the file atomically and never writes into the previou
   SUBCASE("a temporary file that cannot be created") {
     // Works as root too, unlike a read-only directory.
     fs::create_directory(temporary);
-    std::string message;
-    try {
-      ctgrad::save_checkpoint(file, 3, p, opt);
-    } catch (const ctgrad::checkpoint_error& e) {
-      message = e.what();
-    }
+    const std::string message = ctgrad_test::raise_in<ctgrad::checkpoint_error>([&] {
+                                  ctgrad::save_checkpoint(file, 3, p, opt);
+                                }).message;
     CHECK(message == "ctgrad: cannot save checkpoint '" + file.string() +
                          "': cannot create the temporary file '" + temporary.string() +
                          "': Is a directory");
@@ -624,12 +625,9 @@ TEST_CASE("saving replaces the file atomically and never writes into the previou
   SUBCASE("a rename that fails removes the temporary") {
     const fs::path directory = dir.path / "a directory";
     fs::create_directory(directory);
-    std::string message;
-    try {
-      ctgrad::save_checkpoint(directory, 3, p, opt);
-    } catch (const ctgrad::checkpoint_error& e) {
-      message = e.what();
-    }
+    const std::string message = ctgrad_test::raise_in<ctgrad::checkpoint_error>([&] {
+                                  ctgrad::save_checkpoint(directory, 3, p, opt);
+                                }).message;
     CHECK(message == "ctgrad: cannot save checkpoint '" + directory.string() +
                          "': cannot rename the temporary file '" + directory.string() +
                          ".tmp' to '" + directory.string() + "': Is a directory");
@@ -649,8 +647,8 @@ TEST_CASE("saving replaces the file atomically and never writes into the previou
     const std::string expected = "ctgrad: cannot save checkpoint '" + nowhere.string() +
                                  "': cannot create the temporary file '" + nowhere.string() +
                                  ".tmp': No such file or directory";
-    CHECK_THROWS_WITH_AS(ctgrad::save_checkpoint(nowhere, 3, p, opt), expected.c_str(),
-                         ctgrad::checkpoint_error);
+    CTGRAD_CHECK_RAISES_WITH_AS(ctgrad::save_checkpoint(nowhere, 3, p, opt), expected.c_str(),
+                                ctgrad::checkpoint_error);
     CHECK(read(file) == second);
   }
 }

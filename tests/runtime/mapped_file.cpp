@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/raises.hpp"
 #include "../support/temporary_directory.hpp"
 
 // Mapped files: values, layouts, and every way a file can be unfit, each with its own message.
@@ -31,12 +32,7 @@ void write_bytes(const std::filesystem::path& path, std::size_t count) {
 
 template <class Make>
 std::string error_of(const Make& make) {
-  try {
-    make();
-  } catch (const ctgrad::mapped_file_error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return ctgrad_test::raise_in<ctgrad::mapped_file_error>(make).message;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../support/pytorch_reference.hpp"
+#include "../support/raises.hpp"
 
 // The schedules against PyTorch's recorded rates (tests/reference/pytorch_schedules.txt): the
 // recursive form that scheduler.step() computes, bit for bit, for 30 epochs.
@@ -68,7 +69,7 @@ TEST_CASE("a schedule sets the optimizer's rate, which the next step uses") {
   g.values = {1.0f, 1.0f};
   opt.step(p, g);
   CHECK(p[w][0] == std::fma(static_cast<float>(-opt.lr()), 1.0f, 1.0f));
-  CHECK_THROWS_AS((ctgrad::step_lr{0.1, {.step_size = 0}}), std::invalid_argument);
-  CHECK_THROWS_AS((ctgrad::cosine_annealing_lr{0.1, {.t_max = 0}}), std::invalid_argument);
-  CHECK_THROWS_AS((ctgrad::linear_lr{0.1, {.start_factor = 0}}), std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS((ctgrad::step_lr{0.1, {.step_size = 0}}), std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS((ctgrad::cosine_annealing_lr{0.1, {.t_max = 0}}), std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS((ctgrad::linear_lr{0.1, {.start_factor = 0}}), std::invalid_argument);
 }

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "../support/raises.hpp"
+
 #if defined(__linux__)
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -128,7 +130,9 @@ TEST_CASE("a vector model on a pool: bitwise identical to one thread, functions 
 #endif
 #endif
 
-#if defined(__linux__) && !defined(CTGRAD_TEST_UNDER_SANITIZER)
+// Without exceptions the standard library ends the program when a thread cannot start: the
+// pool has nothing to report, and this test does not apply.
+#if defined(__linux__) && !defined(CTGRAD_TEST_UNDER_SANITIZER) && __cpp_exceptions
 TEST_CASE("a pool that cannot start all its threads stops the started ones and throws") {
   const pid_t child = fork();
   REQUIRE(child >= 0);
@@ -163,11 +167,12 @@ TEST_CASE("a pool that cannot start all its threads stops the started ones and t
 #endif
 
 TEST_CASE("a pool refuses more threads than it can use, with the count") {
-  CHECK_THROWS_WITH_AS(ctgrad::thread_pool{SIZE_MAX},
-                       doctest::Contains("ctgrad: thread_pool of 18446744073709551615 threads"),
-                       std::invalid_argument);
-  CHECK_THROWS_AS(ctgrad::thread_pool{ctgrad::thread_pool::max_threads() + 1},
-                  std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(
+      ctgrad::thread_pool{SIZE_MAX},
+      doctest::Contains("ctgrad: thread_pool of 18446744073709551615 threads"),
+      std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS(ctgrad::thread_pool{ctgrad::thread_pool::max_threads() + 1},
+                         std::invalid_argument);
   CHECK(ctgrad::thread_pool::max_threads() >= 64);
   ctgrad::thread_pool most{ctgrad::thread_pool::max_threads()};
   CHECK(most.size() == ctgrad::thread_pool::max_threads());

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/raises.hpp"
+
 namespace {
 constexpr ctgrad::param<"w"> w;
 constexpr ctgrad::param<"b"> b;
@@ -53,19 +55,23 @@ TEST_CASE("a diverging run stops with the epoch and the last finite values") {
   const std::array Y{2.0f, 4.0f, 6.0f, 8.0f};
   auto p = ctgrad::parameters(w = 0.0f);
   int epochs_seen = 0;
-  std::string message;
-  try {
-    ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X, y = Y), ctgrad::sgd{10.0f},
-                  1000, [&](const auto&) { ++epochs_seen; });
-  } catch (const ctgrad::diverged& e) {
-    message = e.what();
-  }
+  // The state as the error is raised: without exceptions, the handler sees it so.
+  const auto r = ctgrad_test::raise_in<ctgrad::diverged>(
+      [&] {
+        ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X, y = Y), ctgrad::sgd{10.0f},
+                      1000, [&](const auto&) { ++epochs_seen; });
+      },
+      [&] {
+        return std::to_string(epochs_seen) + (std::isfinite(p[w]) ? " finite" : " not finite");
+      });
+  const std::string& message = r.message;
   CHECK(message.find("ctgrad: training diverged at epoch ") == 0);
   CHECK(message.find("w = ") != std::string::npos);
   CHECK(message.find("smaller learning rate") != std::string::npos);
-  CHECK(epochs_seen > 0);
-  CHECK(epochs_seen < 1000);
-  CHECK(std::isfinite(p[w]));  // left at the last finite value
+  const int seen = std::stoi(r.state);
+  CHECK(seen > 0);
+  CHECK(seen < 1000);
+  CHECK(r.state.find(" finite") != std::string::npos);  // left at the last finite value
 }
 
 TEST_CASE("train refuses an epoch count that is not positive, and leaves the parameters") {
@@ -77,13 +83,13 @@ TEST_CASE("train refuses an epoch count that is not positive, and leaves the par
   const auto data = ctgrad::dataset(x = X, y = Y);
   int none = 0, negative = -1;
   long long big_negative = -5'000'000'000LL;
-  CHECK_THROWS_WITH_AS(ctgrad::train(mean(square(y - w * x)), p, data, ctgrad::sgd{0.01f}, none),
-                       "ctgrad: train needs a positive number of epochs, got 0",
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(
+  CTGRAD_CHECK_RAISES_WITH_AS(
+      ctgrad::train(mean(square(y - w * x)), p, data, ctgrad::sgd{0.01f}, none),
+      "ctgrad: train needs a positive number of epochs, got 0", std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(
       ctgrad::train(mean(square(y - w * x)), p, data, ctgrad::sgd{0.01f}, negative),
       "ctgrad: train needs a positive number of epochs, got -1", std::invalid_argument);
-  CHECK_THROWS_WITH_AS(
+  CTGRAD_CHECK_RAISES_WITH_AS(
       ctgrad::train(mean(square(y - w * x)), p, data, ctgrad::sgd{0.01f}, big_negative),
       "ctgrad: train needs a positive number of epochs, got -5000000000", std::invalid_argument);
   CHECK(p[w] == 0.5f);
@@ -98,27 +104,25 @@ TEST_CASE("a loss that is not finite before the first step is not called a diver
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const std::array X_nan{1.0f, nan, 3.0f, 4.0f};
   auto p = ctgrad::parameters(w = 0.5f);
-  CHECK_THROWS_WITH_AS(ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X_nan, y = Y),
-                                     ctgrad::sgd{0.01f}, 20),
-                       "ctgrad: data column 'x' is not finite at index 1 (nan)",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(
+      ctgrad::train(mean(square(y - w * x)), p, ctgrad::dataset(x = X_nan, y = Y),
+                    ctgrad::sgd{0.01f}, 20),
+      "ctgrad: data column 'x' is not finite at index 1 (nan)", std::invalid_argument);
   CHECK(p[w] == 0.5f);
 
   const std::array X{1.0f, 2.0f, 3.0f, 4.0f};
   auto inf_start = ctgrad::parameters(w = std::numeric_limits<float>::infinity());
-  CHECK_THROWS_WITH_AS(ctgrad::train(mean(square(y - w * x)), inf_start,
-                                     ctgrad::dataset(x = X, y = Y), ctgrad::sgd{0.01f}, 20),
-                       "ctgrad: parameter 'w' is not finite at index 0 (inf)",
-                       std::invalid_argument);
+  CTGRAD_CHECK_RAISES_WITH_AS(ctgrad::train(mean(square(y - w * x)), inf_start,
+                                            ctgrad::dataset(x = X, y = Y), ctgrad::sgd{0.01f}, 20),
+                              "ctgrad: parameter 'w' is not finite at index 0 (inf)",
+                              std::invalid_argument);
 
   // Finite data and parameters, but log of a negative number: a domain error, not divergence.
   auto negative = ctgrad::parameters(w = -1.0f);
-  std::string message;
-  try {
-    ctgrad::train(mean(log(w * x)), negative, ctgrad::dataset(x = X), ctgrad::sgd{0.01f}, 20);
-  } catch (const std::domain_error& e) {
-    message = e.what();
-  }
+  const std::string message =
+      ctgrad_test::raise_in<std::domain_error>([&] {
+        ctgrad::train(mean(log(w * x)), negative, ctgrad::dataset(x = X), ctgrad::sgd{0.01f}, 20);
+      }).message;
   CHECK(message.find("ctgrad: the loss is nan at the starting parameters, before any step") == 0);
   CHECK(message.find("outside its domain") != std::string::npos);
   CHECK(message.find("(log(w * x) is nan at data point 0)") != std::string::npos);
@@ -129,12 +133,13 @@ TEST_CASE("a gradient that is not finite where the loss is finite is named") {
   // sqrt(w * x) at w = 0: the loss is 0, its derivative x / (2 sqrt(0)) is inf.
   const std::array X{1.0, 2.0};
   auto p = ctgrad::parameters(w = 0.0, b = 1.0);
-  std::string message;
-  try {
-    ctgrad::train(mean(sqrt(w * x) + b * x), p, ctgrad::dataset(x = X), ctgrad::sgd{0.1}, 5);
-  } catch (const ctgrad::diverged& e) {
-    message = e.what();
-  }
+  const auto r = ctgrad_test::raise_in<ctgrad::diverged>(
+      [&] {
+        ctgrad::train(mean(sqrt(w * x) + b * x), p, ctgrad::dataset(x = X), ctgrad::sgd{0.1}, 5);
+      },
+      [&] { return std::string(p[w] == 0.0 && p[b] == 1.0 ? "restored" : "changed"); });
+  const std::string& message = r.message;
+  CHECK(r.state == "restored");
   CHECK(message.find("ctgrad: training diverged at epoch 1: the gradient is not finite, d/dw = "
                      "inf, where the loss is 1.5") == 0);
   CHECK(message.find("not differentiable") != std::string::npos);
@@ -224,15 +229,16 @@ TEST_CASE("a batch size of 0 or above the number of points is refused") {
   auto p = ctgrad::parameters(w = 0.0, b = 0.0);
   const auto data = ctgrad::dataset(x = d.xs, y = d.ys);
   const auto loss = mean(square(y - (w * x + b)));
-  CHECK_THROWS_WITH_AS(
+  CTGRAD_CHECK_RAISES_WITH_AS(
       ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 1, .batch_size = 0}),
       "ctgrad: train: a batch size of 0 for 10 data points (it must be 1 to the "
       "number of points)",
       std::invalid_argument);
-  CHECK_THROWS_AS(ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 1, .batch_size = 11}),
-                  std::invalid_argument);
-  CHECK_THROWS_AS(ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 0}),
-                  std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS(
+      ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 1, .batch_size = 11}),
+      std::invalid_argument);
+  CTGRAD_CHECK_RAISES_AS(ctgrad::train(loss, p, data, ctgrad::sgd{0.1}, {.epochs = 0}),
+                         std::invalid_argument);
   CHECK(p[w] == 0.0);
 }
 
@@ -288,12 +294,9 @@ TEST_CASE("a function outside its domain at the start is named with the data poi
   const std::array X{0.5, 1.0, 2.0, 4.0};
   const auto domain_message = [&](const auto& loss) {
     auto p = ctgrad::parameters(w = 1.0, b = 0.0);
-    try {
-      ctgrad::train(loss, p, ctgrad::dataset(x = X), ctgrad::sgd{0.01}, 5);
-    } catch (const std::domain_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no exception");
+    const auto r = ctgrad_test::raise_in<std::domain_error>(
+        [&] { ctgrad::train(loss, p, ctgrad::dataset(x = X), ctgrad::sgd{0.01}, 5); });
+    return r.happened ? r.message : std::string("no exception");
   };
   // acos of 2 at the third point (IEEE NaN, never UB), log1p of -1 at the second
   CHECK(domain_message(mean(acos(w * x - b))).find("(acos(w * x - b) is nan at data point 2)") !=

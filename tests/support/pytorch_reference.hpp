@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -30,6 +31,17 @@ struct optimizer_step {
   std::map<std::string, std::vector<float>> state;
 };
 
+// A malformed or missing reference file, or a typo in a test (an option that is not there): an
+// exception with exceptions on, a message and std::abort() without (-fno-exceptions).
+[[noreturn]] inline void reference_error(const std::string& message) {
+#if __cpp_exceptions
+  throw std::runtime_error(message);
+#else
+  std::fprintf(stderr, "%s\n", message.c_str());
+  std::abort();
+#endif
+}
+
 // One optimizer configuration run for a number of steps from the same initial parameter.
 struct optimizer_case {
   std::string name;       // e.g. "adam_amsgrad"
@@ -39,11 +51,11 @@ struct optimizer_case {
   std::map<std::string, double> options;
   std::vector<optimizer_step> steps;
 
-  // The option, or std::out_of_range naming it (a typo in a test should not read as 0).
+  // The option, or an error naming it (a typo in a test should not read as 0).
   double option(const std::string& key) const {
     const auto it = options.find(key);
     if (it == options.end())
-      throw std::out_of_range("optimizer case " + name + " has no option " + key);
+      reference_error("optimizer case " + name + " has no option " + key);
     return it->second;
   }
 };
@@ -66,7 +78,7 @@ struct schedule_case {
   double option(const std::string& key) const {
     const auto it = options.find(key);
     if (it == options.end())
-      throw std::out_of_range("schedule " + name + " has no option " + key);
+      reference_error("schedule " + name + " has no option " + key);
     return it->second;
   }
 };
@@ -79,7 +91,7 @@ class line_reader {
  public:
   explicit line_reader(const std::string& path) : path_(path), in_(path) {
     if (!in_)
-      throw std::runtime_error(path + ": cannot open");
+      reference_error(path + ": cannot open");
   }
 
   // The next record split at single spaces; false at the end of the file.
@@ -100,7 +112,7 @@ class line_reader {
   }
 
   [[noreturn]] void fail(const std::string& message) const {
-    throw std::runtime_error(path_ + ":" + std::to_string(line_number_) + ": " + message);
+    reference_error(path_ + ":" + std::to_string(line_number_) + ": " + message);
   }
 
   // The whole token as a float / double, exactly (hex floats are exact); anything left over,
@@ -234,10 +246,10 @@ inline std::vector<optimizer_case> read_optimizer_cases(const std::string& path)
   for (const optimizer_case& c : cases)
     for (const optimizer_step& s : c.steps)
       if (s.param_before.empty() || s.grad.empty() || s.param_after.empty())
-        throw std::runtime_error(path + ": case " + c.name + " step " + std::to_string(s.step) +
+        reference_error(path + ": case " + c.name + " step " + std::to_string(s.step) +
                                  " lacks param_before, grad or param_after");
   if (cases.empty())
-    throw std::runtime_error(path + ": no cases");
+    reference_error(path + ": no cases");
   return cases;
 }
 
@@ -286,7 +298,7 @@ inline std::vector<schedule_case> read_schedule_cases(const std::string& path) {
   if (open)
     r.fail("last schedule has no 'end'");
   if (cases.empty())
-    throw std::runtime_error(path + ": no schedules");
+    reference_error(path + ": no schedules");
   return cases;
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "../detail/diagnostics.hpp"
+#include "../error.hpp"
 #include "../runtime/data_views.hpp"
 #include "fixed_string.hpp"
 #include "node.hpp"
@@ -81,7 +82,7 @@ inline constexpr std::size_t array_extent_v<std::array<T, N>> = N;
   std::string message = "ctgrad: parameter '";
   message.append(name);
   std::snprintf(buffer, sizeof buffer, "' has %zu components, the bound values %zu", expected, got);
-  throw std::invalid_argument(message + buffer);
+  raise<std::invalid_argument>(error_kind::invalid_argument, message + buffer);
 }
 [[noreturn]] inline void throw_feature_stride(std::string_view name, std::size_t points,
                                               std::size_t stride) {
@@ -91,7 +92,7 @@ inline constexpr std::size_t array_extent_v<std::array<T, N>> = N;
   std::snprintf(buffer, sizeof buffer,
                 "': the stride between features (%zu) is smaller than the number of points (%zu)",
                 stride, points);
-  throw std::invalid_argument(message + buffer);
+  raise<std::invalid_argument>(error_kind::invalid_argument, message + buffer);
 }
 
 template <class T>

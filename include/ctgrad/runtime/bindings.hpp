@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "../detail/diagnostics.hpp"
+#include "../error.hpp"
 #include "../expr/fixed_string.hpp"
 #include "../expr/shape.hpp"
 #include "../expr/variable.hpp"
@@ -177,7 +178,7 @@ constexpr void check_bound_once() noexcept {
   message.append(other);
   std::snprintf(buffer, sizeof buffer, "' has %zu", other_length);
   message += buffer;
-  throw std::invalid_argument(message);
+  raise<std::invalid_argument>(error_kind::invalid_argument, message);
 }
 
 // The common length of the data columns among Bs (0 when none is bound); throws

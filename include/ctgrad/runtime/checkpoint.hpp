@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "../detail/file_io.hpp"
+#include "../error.hpp"
 #include "bindings.hpp"
 
 namespace ctgrad {
@@ -311,11 +312,12 @@ class checkpoint_file {
 
  private:
   [[noreturn]] void refuse(const std::string& problem) const {
-    throw checkpoint_error("ctgrad: checkpoint '" + name_ + "': " + problem);
+    raise<checkpoint_error>(error_kind::checkpoint,
+                            "ctgrad: checkpoint '" + name_ + "': " + problem);
   }
   [[noreturn]] void refuse(std::size_t line, const std::string& problem) const {
-    throw checkpoint_error("ctgrad: checkpoint '" + name_ + "' line " + std::to_string(line) +
-                           ": " + problem);
+    raise<checkpoint_error>(error_kind::checkpoint, "ctgrad: checkpoint '" + name_ + "' line " +
+                                                        std::to_string(line) + ": " + problem);
   }
 
   checkpoint_record* find(checkpoint_kind kind, std::string_view key) {
@@ -466,7 +468,8 @@ void save_checkpoint_to(const std::filesystem::path& path, std::size_t epoch,
       });
   text += "checksum fnv1a64 " + hex16(fnv1a64(text)) + "\n";
   if (const std::string error = replace_file(path, text); !error.empty())
-    throw checkpoint_error("ctgrad: cannot save checkpoint '" + path.string() + "': " + error);
+    raise<checkpoint_error>(error_kind::checkpoint,
+                            "ctgrad: cannot save checkpoint '" + path.string() + "': " + error);
 }
 
 template <class... Bs, class Optimizer, class Schedule>

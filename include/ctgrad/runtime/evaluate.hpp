@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "../detail/diagnostics.hpp"
+#include "../error.hpp"
 #include "../expr/constant.hpp"
 #include "../expr/node.hpp"
 #include "../expr/queries.hpp"
@@ -399,7 +400,8 @@ constexpr auto to_user_shape(const X& x) noexcept {
 }
 
 [[noreturn]] inline void throw_empty_mean() {
-  throw std::invalid_argument(
+  raise<std::invalid_argument>(
+      error_kind::invalid_argument,
       "ctgrad: mean() over no data: the bound data columns are empty (0 points)");
 }
 

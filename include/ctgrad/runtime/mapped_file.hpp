@@ -32,6 +32,7 @@
 #include <string>
 #include <utility>
 
+#include "../error.hpp"
 #include "data_views.hpp"
 
 namespace ctgrad {
@@ -61,12 +62,14 @@ struct mapped_region {
   void check() const {
     struct stat status {};
     if (::fstat(descriptor, &status) != 0)
-      throw mapped_file_error("ctgrad: cannot read the size of mapped file '" + *path +
-                              "': " + std::strerror(errno));
+      detail::raise<mapped_file_error>(
+          error_kind::mapped_file,
+          "ctgrad: cannot read the size of mapped file '" + *path + "': " + std::strerror(errno));
     if (static_cast<unsigned long long>(status.st_size) < bytes)
-      throw mapped_file_error("ctgrad: mapped file '" + *path +
-                              "' was cut short while mapped: " + std::to_string(status.st_size) +
-                              " bytes, " + std::to_string(bytes) + " when mapped");
+      detail::raise<mapped_file_error>(
+          error_kind::mapped_file,
+          "ctgrad: mapped file '" + *path + "' was cut short while mapped: " +
+              std::to_string(status.st_size) + " bytes, " + std::to_string(bytes) + " when mapped");
   }
   // Gives the pages back to the system: the mapping stays, and a later read faults them in
   // again from the page cache or the disk.
@@ -162,23 +165,26 @@ class mapped_file {
   std::size_t points(const char* layout) const {
     static_assert(N > 0, "ctgrad: a data row needs at least one value");
     if (size() % N != 0)
-      throw mapped_file_error("ctgrad: mapped file '" + path_ + "' has " + std::to_string(size()) +
-                              " values, not a whole number of " + layout + " of " +
-                              std::to_string(N));
+      detail::raise<mapped_file_error>(
+          error_kind::mapped_file, "ctgrad: mapped file '" + path_ + "' has " +
+                                       std::to_string(size()) + " values, not a whole number of " +
+                                       layout + " of " + std::to_string(N));
     return size() / N;
   }
 
   [[noreturn]] void fail(const char* what) {
     const int error = errno;
     close();
-    throw mapped_file_error(std::string("ctgrad: ") + what + " mapped file '" + path_ +
-                            "': " + std::strerror(error));
+    detail::raise<mapped_file_error>(
+        error_kind::mapped_file,
+        std::string("ctgrad: ") + what + " mapped file '" + path_ + "': " + std::strerror(error));
   }
   [[noreturn]] void fail_with(const std::string& what) {
     close();
-    throw mapped_file_error("ctgrad: mapped file '" + path_ + "' " + what + "; it must hold raw " +
-                            "little-endian " + (sizeof(T) == 4 ? "float" : "double") +
-                            " values, with no header");
+    detail::raise<mapped_file_error>(
+        error_kind::mapped_file,
+        "ctgrad: mapped file '" + path_ + "' " + what + "; it must hold raw " + "little-endian " +
+            (sizeof(T) == 4 ? "float" : "double") + " values, with no header");
   }
 
   void close() noexcept {

@@ -31,6 +31,12 @@
 #pragma GCC diagnostic ignored "-Wcast-function-type"
 #include "../detail/config.hpp"
 
+#if !__cpp_exceptions
+// A rank's error is carried to every rank as an exception (caught, agreed on, raised everywhere):
+// without exceptions a failing rank could only stop alone and leave the others waiting.
+#include "ctgrad: runtime/mpi.hpp needs exceptions (it is not available with -fno-exceptions)"
+#endif
+
 #include <mpi.h>
 #pragma GCC diagnostic pop
 

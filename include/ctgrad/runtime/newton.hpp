@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "../error.hpp"
 #include "bindings.hpp"
 #include "hessian.hpp"
 #include "value_and_grad.hpp"
@@ -81,7 +82,8 @@ auto newton_step(const E& loss, param_set<Ps...>& params, const data_set<Ds...>&
   for (std::size_t k = 0; k < N * N; ++k) a[k] = static_cast<F>(h.values[k]);
   for (std::size_t k = 0; k < N; ++k) step[k] = static_cast<F>(before.grad.values[k]);
   if (!detail::solve_in_place<F, N>(a, step))
-    throw std::domain_error(
+    detail::raise<std::domain_error>(
+        error_kind::domain_error,
         "ctgrad: newton_step: the Hessian is singular (a parameter the loss does not depend "
         "on, or collinear data); the parameters are unchanged");
   std::size_t offset = 0;

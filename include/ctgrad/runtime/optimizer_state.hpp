@@ -20,6 +20,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../error.hpp"
 #include "bindings.hpp"
 
 namespace ctgrad::detail {
@@ -89,8 +90,9 @@ inline void require(bool ok, const char* optimizer, const char* name, double val
     return;
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%g", value);
-  throw std::invalid_argument(std::string("ctgrad: ") + optimizer + ": invalid " + name + " " +
-                              buffer + " (it must be " + range + ")");
+  raise<std::invalid_argument>(error_kind::invalid_argument,
+                               std::string("ctgrad: ") + optimizer + ": invalid " + name + " " +
+                                   buffer + " (it must be " + range + ")");
 }
 
 inline void require_non_negative(const char* optimizer, const char* name, double value) {

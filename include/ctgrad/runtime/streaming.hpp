@@ -110,7 +110,8 @@ void read_guarded(const std::array<const mapped_region*, K>& regions, const Read
   if (sigsetjmp(guard.jump, 1) != 0) {
     active_bus_guard = outer;
     for (const mapped_region* r : regions) r->check();
-    throw mapped_file_error(
+    detail::raise<mapped_file_error>(
+        error_kind::mapped_file,
         "ctgrad: a read of a mapped file failed (SIGBUS) although no file "
         "is shorter than when mapped");
   }
@@ -216,7 +217,8 @@ auto train(const streaming<K>& stream, const E& loss, param_set<Ps...>& params,
            const data_set<Ds...>& train_data, Optimizer&& optimizer,
            const training_options& options, Callback&& on_epoch = {}) {
   if (options.batch_size != all_points || options.shuffle)
-    throw std::invalid_argument(
+    detail::raise<std::invalid_argument>(
+        error_kind::invalid_argument,
         "ctgrad: train over mapped files (streaming) is full-batch: leave batch_size and shuffle "
         "at their defaults, or read the data into memory for mini-batches");
   return detail::run_training(stream, loss, params, train_data, detail::no_validation{}, optimizer,

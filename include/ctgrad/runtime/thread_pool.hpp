@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "../derivative.hpp"
+#include "../error.hpp"
 #include "bindings.hpp"
 #include "evaluate.hpp"
 #include "reduce.hpp"
@@ -54,16 +55,22 @@ class thread_pool {
     if (threads == 0)
       threads = std::max(1u, std::thread::hardware_concurrency());
     if (threads > max_threads())
-      throw std::invalid_argument("ctgrad: thread_pool of " + std::to_string(threads) +
-                                  " threads; at most " + std::to_string(max_threads()) +
-                                  " (4 per hardware thread) are taken");
+      detail::raise<std::invalid_argument>(
+          error_kind::invalid_argument, "ctgrad: thread_pool of " + std::to_string(threads) +
+                                            " threads; at most " + std::to_string(max_threads()) +
+                                            " (4 per hardware thread) are taken");
     workers_.reserve(threads - 1);
+#if __cpp_exceptions
     try {
       for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
     } catch (...) {
       stop();  // the started workers wait on members about to be destroyed: stop and join them
       throw;
     }
+#else
+    // Without exceptions, the standard library ends the program when it cannot start a thread.
+    for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back([this, t] { work(t); });
+#endif
   }
   thread_pool(const thread_pool&) = delete;
   thread_pool& operator=(const thread_pool&) = delete;

@@ -20,6 +20,7 @@
 
 #include "../derivative.hpp"
 #include "../detail/diagnostics.hpp"
+#include "../error.hpp"
 #include "bindings.hpp"
 #include "data_views.hpp"
 #include "domain.hpp"
@@ -164,7 +165,7 @@ template <class T, class... Bs>
   hana::unpack(before.bindings, [&](const auto&... b) { (add(b), ...); });
   message += bad_gradient.empty() ? ". Try a smaller learning rate."
                                   : ". The loss is not differentiable there.";
-  throw diverged(message);
+  raise<diverged>(error_kind::diverged, message);
 }
 
 struct no_callback {
@@ -189,8 +190,9 @@ std::size_t checked_epochs(Epochs epochs) {
   static_assert(std::is_integral_v<Epochs> && !std::is_same_v<Epochs, bool>,
                 "ctgrad: the number of epochs must be an integer");
   if (epochs < 1)
-    throw std::invalid_argument("ctgrad: train needs a positive number of epochs, got " +
-                                std::to_string(epochs));
+    raise<std::invalid_argument>(
+        error_kind::invalid_argument,
+        "ctgrad: train needs a positive number of epochs, got " + std::to_string(epochs));
   return static_cast<std::size_t>(epochs);
 }
 
@@ -231,13 +233,15 @@ template <class T, class E, class... Ps, class... Ds>
   char number[32];
   std::snprintf(number, sizeof number, "%g", static_cast<double>(value));
   const std::string where = first_domain_error(loss, params, train_data);
-  throw std::domain_error(std::string("ctgrad: the loss is ") + number +
-                          " at the starting parameters, before any step, although the data and "
-                          "the parameters are finite: the loss is outside its domain there (" +
-                          (where.empty() ? std::string("a log or sqrt of a negative number, a "
-                                                       "division by zero, an overflow")
-                                         : where) +
-                          ")");
+  raise<std::domain_error>(
+      error_kind::domain_error,
+      std::string("ctgrad: the loss is ") + number +
+          " at the starting parameters, before any step, although the data and "
+          "the parameters are finite: the loss is outside its domain there (" +
+          (where.empty() ? std::string("a log or sqrt of a negative number, a "
+                                       "division by zero, an overflow")
+                         : where) +
+          ")");
 }
 
 // Copies of the points of one mini-batch, gathered from the data set in the batch's order, and a
@@ -310,11 +314,13 @@ auto run_training(const Summation& summation, const E& loss, param_set<Ps...>& p
   const bool batched = options.batch_size != all_points || options.shuffle;
   const std::size_t batch = options.batch_size == all_points ? n : options.batch_size;
   if (options.epochs < 1)
-    throw std::invalid_argument("ctgrad: train needs a positive number of epochs, got 0");
+    raise<std::invalid_argument>(error_kind::invalid_argument,
+                                 "ctgrad: train needs a positive number of epochs, got 0");
   if (options.batch_size == 0 || (options.batch_size != all_points && options.batch_size > n))
-    throw std::invalid_argument("ctgrad: train: a batch size of " +
-                                std::to_string(options.batch_size) + " for " + std::to_string(n) +
-                                " data points (it must be 1 to the number of points)");
+    raise<std::invalid_argument>(
+        error_kind::invalid_argument,
+        "ctgrad: train: a batch size of " + std::to_string(options.batch_size) + " for " +
+            std::to_string(n) + " data points (it must be 1 to the number of points)");
   std::vector<std::size_t> order(batched ? n : 0);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   batch_buffers<Ds...> buffers(batched ? batch : 0);
