@@ -25,6 +25,7 @@
 #include <cerrno>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <span>
@@ -54,12 +55,15 @@ struct mapped_region {
   const std::string* path = nullptr;
 
   [[nodiscard]] bool contains(const void* p) const noexcept {
-    const auto* first = static_cast<const unsigned char*>(address);
-    const auto* q = static_cast<const unsigned char*>(p);
-    return q >= first && q < first + bytes;
+    // As integers: comparing pointers into different objects with < is unspecified.
+    const auto first = reinterpret_cast<std::uintptr_t>(address);
+    const auto q = reinterpret_cast<std::uintptr_t>(p);
+    return q >= first && q - first < bytes;
   }
   // Throws mapped_file_error if the file is now shorter than when it was mapped.
   void check() const {
+    if (descriptor < 0)
+      return;  // nothing mapped (a moved-from mapped_file)
     struct stat status {};
     if (::fstat(descriptor, &status) != 0)
       detail::raise<mapped_file_error>(
@@ -101,6 +105,8 @@ class mapped_file {
     const auto bytes = static_cast<unsigned long long>(status.st_size);
     if (bytes == 0)
       fail_with("is empty");
+    if (bytes > std::numeric_limits<std::size_t>::max())
+      fail_with("has " + std::to_string(bytes) + " bytes, more than this target can map");
     if (bytes % sizeof(T) != 0)
       fail_with("has " + std::to_string(bytes) + " bytes, not a whole number of " +
                 std::to_string(sizeof(T)) + "-byte values");

@@ -471,7 +471,8 @@ class mpi_data : public detail::mpi_shards {
     if (offset == 0)
       throw std::invalid_argument("ctgrad: mpi_data: no data on any of the " +
                                   std::to_string(ranks_) + " ranks");
-    if (largest > static_cast<std::uint64_t>(INT_MAX))
+    // A rank owns whole blocks: up to reduction_block - 1 points more than its shard.
+    if (largest + reduction_block > static_cast<std::uint64_t>(INT_MAX))
       throw std::invalid_argument(
           "ctgrad: mpi_data: a shard of " + std::to_string(largest) +
           " points; MPI counts are int: split the data over more ranks (at most 2^31 - 1 "
@@ -519,7 +520,7 @@ class mpi_data : public detail::mpi_shards {
       MPI_Datatype point;  // one point's values, as bytes
       detail::mpi_call(MPI_Type_contiguous(static_cast<int>(n * sizeof(U)), MPI_BYTE, &point),
                        "MPI_Type_contiguous");
-      MPI_Type_commit(&point);
+      detail::mpi_call(MPI_Type_commit(&point), "MPI_Type_commit");
       const int rc =
           MPI_Alltoallv(packed.data(), send_counts.data(), send_displs.data(), point, owned.data(),
                         recv_counts.data(), recv_displs.data(), point, comm_);
@@ -541,11 +542,24 @@ mpi_data(MPI_Comm, const data_set<Ds...>&) -> mpi_data<Ds...>;
 template <expression E, class... Ps, class... Ds, binding_argument... As>
 [[nodiscard]] auto value_and_grad(mpi_data<Ds...>& shards, const E& loss, wrt_t<Ps...> variables,
                                   const As&... args) {
+  using T = decltype(detail::value_and_grad_with(detail::mpi_summation{shards}, loss, variables,
+                                                 args..., shards.local())
+                         .value);
+  constexpr std::size_t M = detail::sums_per_block_v<E, Ps...>;
   try {
     return detail::value_and_grad_with(detail::mpi_summation{shards}, loss, variables, args...,
                                        shards.local());
   } catch (const detail::mpi_peer_failure& f) {
     shards.agree_and_throw(f.statuses, nullptr, std::string());
+  } catch (const std::exception& e) {
+    // This rank failed before its exchange (a binding refused, memory): the others wait in it,
+    // so take part as failed, and every rank raises the same error.
+    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
+    shards.agree_and_throw(statuses, std::current_exception(), e.what());
+  } catch (...) {
+    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
+    shards.agree_and_throw(statuses, std::current_exception(),
+                           "an exception not derived from std::exception");
   }
 }
 

@@ -59,27 +59,35 @@ struct bus_handler_state {
   struct sigaction previous {};
 };
 
-inline bus_handler_state& bus_handler() {
-  static bus_handler_state state;
-  return state;
-}
+// Constant-initialised (no guard to take in the signal handler).
+inline bus_handler_state bus_handler{};
 
-inline void on_bus_error(int, siginfo_t* info, void*) {
+inline void on_bus_error(int signal, siginfo_t* info, void* context) {
   if (bus_guard* guard = active_bus_guard) {
     for (std::size_t k = 0; k < guard->count; ++k)
       if (guard->regions[k]->contains(info->si_addr))
         siglongjmp(guard->jump, 1);
   }
-  // Not a read of a streamed file: put the previous handler back and return; the instruction
-  // faults again and the previous handler gets the signal.
-  ::sigaction(SIGBUS, &bus_handler().previous, nullptr);
+  // Not a read of a streamed file: it belongs to the handler that was installed before.
+  const struct sigaction& previous = bus_handler.previous;
+  if (previous.sa_flags & SA_SIGINFO) {
+    previous.sa_sigaction(signal, info, context);
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    previous.sa_handler(signal);
+  } else {
+    // The default action (ignoring a fault is not possible): put it back and return; the
+    // instruction faults again and the process stops, as it would without ctgrad.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGBUS, &default_action, nullptr);
+  }
 }
 
 // Installs the handler while at least one streamed evaluation is in progress.
 class bus_handler_scope {
  public:
   bus_handler_scope() {
-    bus_handler_state& state = bus_handler();
+    bus_handler_state& state = bus_handler;
     const std::lock_guard lock(state.mutex);
     if (state.users++ == 0) {
       struct sigaction action {};
@@ -92,7 +100,7 @@ class bus_handler_scope {
   bus_handler_scope(const bus_handler_scope&) = delete;
   bus_handler_scope& operator=(const bus_handler_scope&) = delete;
   ~bus_handler_scope() {
-    bus_handler_state& state = bus_handler();
+    bus_handler_state& state = bus_handler;
     const std::lock_guard lock(state.mutex);
     if (--state.users == 0)
       ::sigaction(SIGBUS, &state.previous, nullptr);
