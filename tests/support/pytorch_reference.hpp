@@ -247,7 +247,7 @@ inline std::vector<optimizer_case> read_optimizer_cases(const std::string& path)
     for (const optimizer_step& s : c.steps)
       if (s.param_before.empty() || s.grad.empty() || s.param_after.empty())
         reference_error(path + ": case " + c.name + " step " + std::to_string(s.step) +
-                                 " lacks param_before, grad or param_after");
+                        " lacks param_before, grad or param_after");
   if (cases.empty())
     reference_error(path + ": no cases");
   return cases;

@@ -497,8 +497,8 @@ CTGRAD_SIMD_INLINE V tanh(V x) noexcept {
   }
 }
 
-/// 1 / (1 + e^-x) in every lane, within 2 ulp (1.91 measured in float), from exp: 1 / (1 + E) for x >= 0 and
-/// E / (1 + E) for x < 0 with E = e^-|x|, so nothing overflows: sigmoid(-1000) = +0 and
+/// 1 / (1 + e^-x) in every lane, within 2 ulp (1.91 measured in float), from exp: 1 / (1 + E) for x
+/// >= 0 and E / (1 + E) for x < 0 with E = e^-|x|, so nothing overflows: sigmoid(-1000) = +0 and
 /// sigmoid(1000) = 1, both exact to rounding. The rounding error of 1 + E is corrected to first
 /// order.
 template <float_vector V>
