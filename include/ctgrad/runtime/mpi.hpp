@@ -536,6 +536,30 @@ class mpi_data : public detail::mpi_shards {
 template <class... Ds>
 mpi_data(MPI_Comm, const data_set<Ds...>&) -> mpi_data<Ds...>;
 
+namespace detail {
+
+// Runs a collective call's work on this rank. When this rank fails first (a binding refused,
+// memory, an epoch callback) the others are waiting in an exchange: it takes part as failed, and
+// every rank raises the same error (agree_and_throw); a failure another rank reported is raised
+// the same way.
+template <class T, class... Ds, class Work>
+auto collectively(mpi_data<Ds...>& shards, std::size_t m, const Work& work) {
+  try {
+    return work();
+  } catch (const mpi_peer_failure& f) {
+    shards.agree_and_throw(f.statuses, nullptr, std::string());
+  } catch (const std::exception& e) {
+    const auto& statuses = shards.template exchange<T>(mpi_status::failed, nullptr, m);
+    shards.agree_and_throw(statuses, std::current_exception(), e.what());
+  } catch (...) {
+    const auto& statuses = shards.template exchange<T>(mpi_status::failed, nullptr, m);
+    shards.agree_and_throw(statuses, std::current_exception(),
+                           "an exception not derived from std::exception");
+  }
+}
+
+}  // namespace detail
+
 /// `value_and_grad` over the data of every rank: on every rank, the same values, bit for bit, as
 /// one process computes on the concatenated data. Collective. `args` are the parameters (the same
 /// on every rank); the data are the shards'.
@@ -546,21 +570,10 @@ template <expression E, class... Ps, class... Ds, binding_argument... As>
                                                  args..., shards.local())
                          .value);
   constexpr std::size_t M = detail::sums_per_block_v<E, Ps...>;
-  try {
+  return detail::collectively<T>(shards, M, [&] {
     return detail::value_and_grad_with(detail::mpi_summation{shards}, loss, variables, args...,
                                        shards.local());
-  } catch (const detail::mpi_peer_failure& f) {
-    shards.agree_and_throw(f.statuses, nullptr, std::string());
-  } catch (const std::exception& e) {
-    // This rank failed before its exchange (a binding refused, memory): the others wait in it,
-    // so take part as failed, and every rank raises the same error.
-    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
-    shards.agree_and_throw(statuses, std::current_exception(), e.what());
-  } catch (...) {
-    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
-    shards.agree_and_throw(statuses, std::current_exception(),
-                           "an exception not derived from std::exception");
-  }
+  });
 }
 
 namespace detail {
@@ -615,21 +628,12 @@ auto train(mpi_data<Ds...>& shards, const E& loss, param_set<Ps...>& params, Opt
     throw std::invalid_argument(
         "ctgrad: train over MPI is full-batch only: leave batch_size at all_points and shuffle "
         "off");
-  try {
+  return detail::collectively<T>(shards, M, [&] {
     auto result = detail::run_training(detail::mpi_summation{shards}, loss, params, data,
                                        detail::no_validation{}, optimizer, options, on_epoch);
     shards.template exchange<T>(detail::mpi_status::finished, nullptr, M);
     return result;
-  } catch (const detail::mpi_peer_failure& f) {
-    shards.agree_and_throw(f.statuses, nullptr, std::string());
-  } catch (const std::exception& e) {
-    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
-    shards.agree_and_throw(statuses, std::current_exception(), e.what());
-  } catch (...) {
-    const auto& statuses = shards.template exchange<T>(detail::mpi_status::failed, nullptr, M);
-    shards.agree_and_throw(statuses, std::current_exception(),
-                           "an exception not derived from std::exception");
-  }
+  });
 }
 
 /// `train` for `epochs` full-batch epochs over the data of every rank; returns the last loss.
