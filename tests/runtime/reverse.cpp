@@ -122,3 +122,55 @@ TEST_CASE("a loss without data, and a gradient taken at compile time") {
   CHECK(away[0] == doctest::Approx(-215.6));
   CHECK(away[1] == doctest::Approx(-88.0));
 }
+
+TEST_CASE_TEMPLATE("a subexpression used twice gets one adjoint, the sum of its uses", T, float,
+                   double) {
+  // z = v u appears twice. Its adjoint is 1 + 2z (the uses' contributions, summed first, as
+  // PyTorch accumulates a tensor's gradient), passed to v once: (1 + 2z) u per point, which is
+  // not always u + 2z u, what passing each use down separately would give.
+  constexpr ctgrad::param<"v"> v;
+  constexpr ctgrad::data<"u"> u;
+  const auto z = v * u;
+  const auto loss = sum(square(z) + z);
+  std::uint32_t state = 3;
+  std::size_t differs = 0;
+  for (std::size_t n : {std::size_t{1}, std::size_t{37}}) {
+    std::vector<T> us(n);
+    std::vector<T> per_point(n);
+    const T vv = T(0.7);
+    for (std::size_t i = 0; i < n; ++i) {
+      us[i] = uniform<T>(state);
+      const T zi = vv * us[i];
+      per_point[i] = (T(1) + T(2) * zi) * us[i];
+      differs += !same_bits(per_point[i], us[i] + T(2) * zi * us[i]);
+    }
+    const auto g = ctgrad::value_and_grad(loss, wrt(v), v = vv, u = us);
+    CHECK(same_bits(g.grad[v], ordered_sum(per_point)));
+  }
+  CHECK(differs > 0);  // the data tell the two ways apart
+}
+
+TEST_CASE("run-time numbers of the same type are different leaves") {
+  // 0.5 * (w0 * x0) and 0.25 * (w0 * x0) have the same type; only their numbers differ.
+  constexpr ctgrad::param<"v"> v;
+  constexpr ctgrad::data<"u"> u;
+  const auto loss = mean(0.5 * (v * u) + 0.25 * (v * u) + 2.0 * square(v));
+  const std::vector<double> us{1.0, 2.0, -4.0, 0.5};
+  const auto g = ctgrad::value_and_grad(loss, wrt(v), v = 3.0, u = us);
+  // d/dv: mean(0.75 u) + 4 v = 0.75 * (-0.125) + 12
+  CHECK(g.grad[v] == doctest::Approx(0.75 * -0.125 + 12.0));
+  CHECK(g.value == doctest::Approx(0.75 * 3.0 * -0.125 + 18.0));
+}
+
+TEST_CASE("a term that is a single leaf, and a parameter in two places") {
+  constexpr ctgrad::param<"v"> v;
+  constexpr ctgrad::data<"u"> u;
+  const std::vector<double> us{1.0, 2.0, 3.0};
+  const auto leaf = ctgrad::value_and_grad(mean(u) * v, wrt(v), v = 2.5, u = us);
+  CHECK(leaf.value == 5.0);
+  CHECK(leaf.grad[v] == 2.0);
+  // v in a shared node and on its own: d/dv mean(v u + v u + v) = 2 mean(u) + 1
+  const auto both = ctgrad::value_and_grad(mean(v * u + v * u + v), wrt(v), v = 2.5, u = us);
+  CHECK(both.grad[v] == 5.0);
+  CHECK(ctgrad::check_gradient(mean(exp(v * u) * (v * u) + v), wrt(v), v = 0.3, u = us));
+}

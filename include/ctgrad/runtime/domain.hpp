@@ -4,10 +4,11 @@
 /// NaN or infinite at a data point although its operands are finite there, written out with the
 /// point: "acos(w * x) is nan at data point 2". What the training loop names when the loss is
 /// not finite at the start although the data and the parameters are. Generic: the operation is
-/// found by walking a recorded tape (runtime/reverse.hpp), not by name.
+/// found by walking the expression beside its evaluated graph (runtime/reverse.hpp), not by name.
 
 #include "../detail/config.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdio>
 #include <string>
@@ -46,29 +47,46 @@ double first_non_finite_component(const X& x) noexcept {
   }
 }
 
-// Searches e's tape, children first, for a node whose value is not finite while its operands'
-// are; writes it to `found` and returns true.
-template <class T, class E>
-bool find_domain_error(const tape<T, E>& t, const E& e, std::string& found) {
+// Searches e (whose numbers are lifted from K on, as in lift) beside its values in graph g,
+// children first, for a node whose value is not finite while its operands' are; writes it to
+// `found` and returns true.
+template <std::size_t K, class Graph, class E>
+bool find_domain_error(const Graph& g, const E& e, std::string& found) {
   if constexpr (is_node_v<E> && !is_reduction_v<E>) {
-    bool operands_finite = true;
-    const bool below = [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (... || [&] {
-        const auto& child = t.children.template get<I>();
-        operands_finite = operands_finite && all_finite(child.value);
-        return find_domain_error<T>(child, operand_of<I>(e), found);
-      }());
-    }
-    (std::make_index_sequence<E::arity>{});
-    if (below)
-      return true;
-    if (operands_finite && !all_finite(t.value)) {
-      const double v = first_non_finite_component(t.value);
-      char number[32];
-      std::snprintf(number, sizeof number, "%g", v);
-      found = to_string(e) + " is " + (v != v ? "nan" : number);  // not "-nan"
-      return true;
-    }
+    return [&]<class... Args>(const node<typename E::op, Args...>&) {
+      // Where operand I's numbers start: after those of the operands before it.
+      constexpr std::size_t counts[] = {lift<0, 0, Args>::scalars..., 0};
+      bool operands_finite = true;
+      bool below = false;
+      auto one = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+        constexpr std::size_t first = [&] {
+          std::size_t total = K;
+          for (std::size_t j = 0; j < I; ++j) total += counts[j];
+          return total;
+        }();
+        using U = operand_type_t<I, E>;
+        if (below)
+          return;
+        operands_finite =
+            operands_finite && all_finite(g.template value_of<typename lift<first, 0, U>::type>());
+        below = find_domain_error<first>(g, operand_of<I>(e), found);
+      };
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (one(std::integral_constant<std::size_t, I>{}), ...);
+      }
+      (std::index_sequence_for<Args...>{});
+      if (below)
+        return true;
+      const auto& value = g.template value_of<typename lift<K, 0, E>::type>();
+      if (operands_finite && !all_finite(value)) {
+        const double v = first_non_finite_component(value);
+        char number[32];
+        std::snprintf(number, sizeof number, "%g", v);
+        found = to_string(e) + " is " + (v != v ? "nan" : number);  // not "-nan"
+        return true;
+      }
+      return false;
+    }(e);
   }
   return false;
 }
@@ -88,10 +106,13 @@ std::string first_domain_error(const E& loss, const As&... args) {
     hana::for_each(reductions, [&](const auto& reduction) {
       const auto term = operand_of<0>(reduction);
       using Term = std::remove_cvref_t<decltype(term)>;
+      std::array<T, lifted_scalars_v<Term>> numbers;
+      std::size_t k = 0;
+      collect_scalars<T>(term, numbers, k);
       for (std::size_t i = 0; i < ctx.points && found.empty(); ++i) {
-        tape<T, Term> t;
-        record<T, T>(t, term, point_leaves<T, Ctx>{ctx, i});
-        if (find_domain_error<T>(t, term, found))
+        graph_sweep<T, T, lifted_t<Term>, wrt_list<>, lifted_scalars_v<Term>> graph{numbers};
+        graph.forward(point_leaves<T, Ctx>{ctx, i});
+        if (find_domain_error<0>(graph, term, found))
           found += " at data point " + std::to_string(i);
       }
     });

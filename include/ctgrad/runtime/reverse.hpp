@@ -1,26 +1,34 @@
 #pragma once
 /// \file
 /// The reverse sweep: every partial derivative of an expression in one forward and one backward
-/// pass over its tree, planned at compile time.
+/// pass over its graph, planned at compile time.
 ///
-/// Forward, `record` computes every node's value once and keeps it in a *tape*: a struct that
-/// mirrors the expression (the plan, in types) with one value per node. Backward, `backward`
-/// passes adjoints (d result / d node) from the root down to the leaves, each node applying its
-/// operation's `pullback` rule (ops/), and hands the adjoints that reach a parameter to a sink.
-/// The work is proportional to the size of the expression, whatever the number of parameters,
-/// and the types instantiated grow with the expression, not with parameters x nodes.
+/// The plan is the expression's distinct subexpressions, listed once each, children before
+/// parents (an expression's type is its value, so equal types are one node). Forward, every node
+/// is computed once into a slot. Backward, adjoints (d result / d node) pass from the root down:
+/// nodes are visited in the reverse order, each applying its operation's `pullback` rule (ops/)
+/// to its adjoint, which is the sum of what its parents passed it (the first contribution
+/// stored, later ones added, as PyTorch accumulates a tensor's gradient); the adjoints that reach
+/// a parameter go to a sink. The work is proportional to the size of the expression, whatever
+/// the number of parameters, and a subexpression used twice (the logit z of
+/// `log(1 + exp(z)) - y * z`) is computed and passed through once.
+///
+/// Only empty types can be told apart by their type. Run-time numbers (`0.5 * x`) and, outside
+/// the reductions, the reductions themselves are first lifted out of the expression: the K-th
+/// in depth-first order becomes an empty leaf carrying K, its value read from an array (or from
+/// the finished sums).
 ///
 /// A pullback rule is written with ctgrad's operators. Here it is instantiated once per
 /// operation and shape on placeholder leaves (the adjoint, the node's value, its operands),
-/// giving a small expression that is then evaluated on the tape's numbers. Where the adjoint is
+/// giving a small expression that is then evaluated on the slots' numbers. Where the adjoint is
 /// the constant 1 (at the root), the placeholder is the constant itself, so the rule simplifies
 /// (square's `2 * a * u` becomes `2 * u`) and the numbers are those a person would compute, and
 /// those PyTorch's backward pass computes for the seed.
 
 #include "../detail/config.hpp"
 
+#include <array>
 #include <cstddef>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -60,56 +68,49 @@ inline constexpr bool is_result_leaf_v = false;
 template <class S>
 inline constexpr bool is_result_leaf_v<result_leaf<S>> = true;
 
-/// The values of E's nodes, kept from the forward pass for the backward one. Reductions are
-/// leaves here: inside a reduction there are none, and outside, their sums are already known.
-template <class V, class E>
-struct tape {
-  value_t<V, shape_of_t<E>> value;
-};
-template <class V, class Op, class... Args>
-requires(!Op::is_reduction) struct tape<V, node<Op, Args...>> {
-  // Not std::tuple, whose default constructor zeroes its elements: a tape is filled on every
-  // point, and zeroing the values of a 64-feature row cost a third of the time.
-  flat_tuple<std::index_sequence_for<Args...>, tape<V, Args>...> children;
-  value_t<V, shape_of_t<node<Op, Args...>>> value;
-};
-
-// The number of (scalar) reductions in the operands of E before operand I.
-template <class E, std::size_t I>
-inline constexpr std::size_t scalar_reductions_before = reductions_before<E, I>::value;
-
-/// Records e's values into t, in place (a tape is filled where it lies: returning tapes by value
-/// copied every subtree's values at every level); `leaves.template get<V, Offset>(leaf)` gives a
-/// leaf's value (Offset: the number of reductions before it, in depth-first order).
-template <class V, class T, std::size_t Offset = 0, class E, class Leaves>
-constexpr void record(tape<V, E>& t, const E& e, const Leaves& leaves) noexcept {
-  if constexpr (is_node_v<E> && !is_reduction_v<E>) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (record<V, T, Offset + scalar_reductions_before<E, I>>(t.children.template get<I>(),
-                                                             operand_of<I>(e), leaves),
-       ...);
-      apply_op_into<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
-          t.value, t.children.template get<I>().value...);
-    }
-    (std::make_index_sequence<E::arity>{});
-  } else if constexpr (requires { leaves.template put<V, Offset>(t.value, e); }) {
-    leaves.template put<V, Offset>(t.value, e);
-  } else {
-    t.value = leaves.template get<V, Offset>(e);
-  }
-}
-
 /// The parameters a sweep differentiates with respect to.
 template <class... Ps>
 struct wrt_list {};
 
+/// The K-th run-time number (of type U) of an expression, lifted out of it.
+template <std::size_t K, class U>
+struct lifted_scalar {
+  using ctgrad_expression_tag = void;
+};
+/// The K-th reduction R of an expression, lifted out of it (outside the reductions, a reduction
+/// is a leaf whose value is its finished sum).
+template <std::size_t K, class R>
+struct lifted_reduction {
+  using ctgrad_expression_tag = void;
+  using shape_type = shape_of_t<R>;
+};
+
+template <class E>
+inline constexpr bool is_lifted_scalar_v = false;
+template <std::size_t K, class U>
+inline constexpr bool is_lifted_scalar_v<lifted_scalar<K, U>> = true;
+template <class E>
+inline constexpr bool is_lifted_reduction_v = false;
+template <std::size_t K, class R>
+inline constexpr bool is_lifted_reduction_v<lifted_reduction<K, R>> = true;
+
+// Whether E mentions any parameter in Wrt (inside a lifted reduction too).
 template <class E, class Wrt>
-inline constexpr bool depends_on_any_v = false;
-template <class E, class... Ps>
-inline constexpr bool depends_on_any_v<E, wrt_list<Ps...>> = (depends_on_v<E, Ps> || ...);
+struct depends_on_any;
+template <class E, class... Ps>  // a leaf
+struct depends_on_any<E, wrt_list<Ps...>> : std::bool_constant<(std::is_same_v<E, Ps> || ...)> {};
+template <std::size_t K, class R, class... Ps>
+struct depends_on_any<lifted_reduction<K, R>, wrt_list<Ps...>>
+    : std::bool_constant<(depends_on_v<R, Ps> || ...)> {};
+template <class Op, class... Args, class... Ps>
+struct depends_on_any<node<Op, Args...>, wrt_list<Ps...>>
+    : std::bool_constant<(depends_on_any<Args, wrt_list<Ps...>>::value || ...)> {};
+
+template <class E, class Wrt>
+inline constexpr bool depends_on_any_v = depends_on_any<E, Wrt>::value;
 
 // The value of a pullback rule R (an expression over placeholders and constants) for the node
-// whose tape is t and whose adjoint is a.
+// seen through t (self_value(t), operand_value(leaf, t)) whose adjoint is a.
 // (Leaves are returned by reference: copying a 64-component row at every node cost more than
 // the arithmetic.)
 template <class V, class T, class R, class Tape, class A>
@@ -117,7 +118,7 @@ constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) no
   if constexpr (is_adjoint_leaf_v<R>)
     return (a);
   else if constexpr (is_result_leaf_v<R>)
-    return (t.value);
+    return self_value(t);
   else if constexpr (is_node_v<R>)
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return apply_op<typename R::op, T, shape_of_t<operand_type_t<I, R>>...>(
@@ -127,11 +128,6 @@ constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) no
   else if constexpr (is_rational_v<R>) return splat<V>(R::template as<T>());
   else if constexpr (is_scalar_v<R>) return splat<V>(static_cast<T>(r.value));  // erf's 2/sqrt(pi)
   else return operand_value(r, t);
-}
-
-template <std::size_t J, class S, class Tape>
-constexpr decltype(auto) operand_value(operand_leaf<J, S>, const Tape& t) noexcept {
-  return (t.children.template get<J>().value);
 }
 
 // The pullback rule of E's operand I as an expression over placeholders: one type per
@@ -147,34 +143,6 @@ constexpr auto pullback_rule() noexcept {
   (std::make_index_sequence<E::arity>{});
 }
 
-/// Passes the adjoint a of e (a value, or one_t for the constant 1) down to the leaves that are
-/// among the parameters in Wrt (a wrt_list), and hands each leaf's adjoint to
-/// `sink.template take<Offset>(leaf, adjoint)`. Reductions (outside a reduction) are leaves too.
-/// Subtrees that mention none of the parameters are skipped.
-template <class V, class T, class Wrt, std::size_t Offset = 0, class E, class A, class Sink>
-constexpr void backward(const E& e, const tape<V, E>& t, const A& a, Sink& sink) noexcept {
-  if constexpr (!depends_on_any_v<E, Wrt>) {
-    return;
-  } else if constexpr (is_node_v<E> && !is_reduction_v<E>) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-        using U = operand_type_t<K, E>;
-        if constexpr (depends_on_any_v<U, Wrt>) {
-          constexpr auto rule = pullback_rule<E, K, A>();
-          backward<V, T, Wrt, Offset + scalar_reductions_before<E, K>>(
-              operand_of<K>(e), t.children.template get<K>(), evaluate_rule<V, T>(rule, t, a),
-              sink);
-        }
-      };
-      [[maybe_unused]] const int in_order[] = {
-          (one(std::integral_constant<std::size_t, I>{}), 0)..., 0};
-    }
-    (std::make_index_sequence<E::arity>{});
-  } else {
-    sink.template take<Offset>(e, a);
-  }
-}
-
 /// The number of scalar components of parameters Ps, and where each one's start.
 template <class... Ps>
 inline constexpr std::size_t components_v = (shape_of_t<Ps>::size + ... + 0);
@@ -187,5 +155,326 @@ consteval std::size_t component_offset() noexcept {
   for (std::size_t k = 0; !match[k]; ++k) offset += sizes[k];
   return offset;
 }
+
+// E with its run-time numbers and its reductions lifted out, counting from K and R; `scalars`
+// and `reductions` are K and R plus the number lifted.
+template <std::size_t K, std::size_t R, class E>
+struct lift {
+  using type = E;
+  static constexpr std::size_t scalars = K, reductions = R;
+};
+template <std::size_t K, std::size_t R, class U>
+struct lift<K, R, scalar<U>> {
+  using type = lifted_scalar<K, U>;
+  static constexpr std::size_t scalars = K + 1, reductions = R;
+};
+template <std::size_t K, std::size_t R, class Done, class... Rest>
+struct lift_operands {
+  using list = Done;
+  static constexpr std::size_t scalars = K, reductions = R;
+};
+template <std::size_t K, std::size_t R, class... Done, class A, class... Rest>
+struct lift_operands<K, R, type_list<Done...>, A, Rest...>
+    : lift_operands<lift<K, R, A>::scalars, lift<K, R, A>::reductions,
+                    type_list<Done..., typename lift<K, R, A>::type>, Rest...> {};
+template <class Op, class List>
+struct node_of;
+template <class Op, class... Args>
+struct node_of<Op, type_list<Args...>> {
+  using type = node<Op, Args...>;
+};
+template <std::size_t K, std::size_t R, class Op, class... Args>
+struct lift<K, R, node<Op, Args...>> {
+  using operands = lift_operands<K, R, type_list<>, Args...>;
+  static constexpr bool reduction = Op::is_reduction;
+  using type = std::conditional_t<reduction, lifted_reduction<R, node<Op, Args...>>,
+                                  typename node_of<Op, typename operands::list>::type>;
+  // A reduction's own numbers stay in it: the reduction is evaluated from the original.
+  static constexpr std::size_t scalars = reduction ? K : operands::scalars;
+  static constexpr std::size_t reductions = reduction ? R + 1 : operands::reductions;
+};
+template <class E>
+using lifted_t = typename lift<0, 0, E>::type;
+template <class E>
+inline constexpr std::size_t lifted_scalars_v = lift<0, 0, E>::scalars;
+
+/// The numbers of e, in depth-first order (the order of lift), as T.
+template <class T, std::size_t N, class E>
+constexpr void collect_scalars(const E& e, std::array<T, N>& out, std::size_t& k) noexcept {
+  if constexpr (is_scalar_v<E>) {
+    out[k++] = static_cast<T>(e.value);
+  } else if constexpr (is_node_v<E> && !std::is_empty_v<E> && !is_reduction_v<E>) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (collect_scalars<T>(operand_of<I>(e), out, k), ...);
+    }
+    (std::make_index_sequence<E::arity>{});
+  }
+}
+
+// The leaves of the nodes in List (and of E itself, when it is a leaf) whose values are kept:
+// variables, the data size and lifted reductions; constants are not kept.
+template <class E>
+inline constexpr bool kept_leaf_v =
+    is_param_v<E> || is_data_v<E> || std::is_same_v<E, data_size> || is_lifted_reduction_v<E>;
+
+template <class Acc, class... Es>
+struct kept_leaves_of {
+  using type = Acc;
+};
+template <class Acc, class E, class... Es>
+struct kept_leaves_of<Acc, E, Es...> {
+  using next = std::conditional_t<kept_leaf_v<E>, typename append_unique<Acc, E>::type, Acc>;
+  using type = typename kept_leaves_of<next, Es...>::type;
+};
+template <class Acc, class Nodes>
+struct kept_leaves_of_nodes;
+template <class Acc>
+struct kept_leaves_of_nodes<Acc, type_list<>> {
+  using type = Acc;
+};
+template <class Acc, class Op, class... Args, class... Ns>
+struct kept_leaves_of_nodes<Acc, type_list<node<Op, Args...>, Ns...>> {
+  using type = typename kept_leaves_of_nodes<typename kept_leaves_of<Acc, Args...>::type,
+                                             type_list<Ns...>>::type;
+};
+
+template <std::size_t K, class List>
+struct list_at;
+template <std::size_t K, class... Ts>
+struct list_at<K, type_list<Ts...>> {
+  using type = typename flat_tuple<std::index_sequence_for<Ts...>, Ts...>::template type<K>;
+};
+
+inline constexpr std::size_t not_listed = static_cast<std::size_t>(-1);
+
+template <class E, class... Ts>
+consteval std::size_t position_in(type_list<Ts...>) noexcept {
+  constexpr bool match[] = {std::is_same_v<Ts, E>..., false};
+  for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+    if (match[i])
+      return i;
+  return not_listed;
+}
+
+template <class V, class S>
+struct value_slot_of {
+  using type = value_t<V, S>;
+};
+
+// The compile-time plan of a lifted expression Term, differentiated with respect to Wrt.
+template <class Term, class Wrt>
+struct term_graph {
+  using nodes = typename shared_nodes<type_list<>, Term>::type;  // children before parents
+  using leaves =
+      typename kept_leaves_of_nodes<typename kept_leaves_of<type_list<>, Term>::type, nodes>::type;
+  static constexpr std::size_t size = nodes::size;
+
+  template <std::size_t K>
+  using node_at = typename list_at<K, nodes>::type;
+
+  // For node K and operand J: the operand's position in `nodes` (not_listed for a leaf), and
+  // whether node K passes adjoints at all. One table per plan, read by first_contribution.
+  static constexpr std::size_t max_arity = 4;
+  template <std::size_t K>
+  static consteval std::array<std::size_t, max_arity> operand_positions() noexcept {
+    using N = node_at<K>;
+    static_assert(N::arity <= max_arity);
+    std::array<std::size_t, max_arity> r{not_listed, not_listed, not_listed, not_listed};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((r[I] = position_in<operand_type_t<I, N>>(nodes{})), ...);
+    }
+    (std::make_index_sequence<N::arity>{});
+    return r;
+  }
+  struct edges {
+    std::array<std::array<std::size_t, max_arity>, size> operand{};
+    std::array<bool, size> live{};
+  };
+  static constexpr edges table = [] {
+    edges t{};
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      ((t.operand[K] = operand_positions<K>()), ...);
+      ((t.live[K] = depends_on_any_v<node_at<K>, Wrt>), ...);
+    }
+    (std::make_index_sequence<size>{});
+    return t;
+  }();
+
+  // Whether operand J of node K is the first to pass an adjoint to that operand (a node), in the
+  // backward order: nodes from last to first, each node's operands in order.
+  template <std::size_t K, std::size_t J>
+  static consteval bool first_contribution() noexcept {
+    const std::size_t c = table.operand[K][J];
+    for (std::size_t p = size; p-- > K + 1;)
+      if (table.live[p])
+        for (std::size_t j = 0; j < max_arity; ++j)
+          if (table.operand[p][j] == c)
+            return false;
+    for (std::size_t j = 0; j < J; ++j)
+      if (table.operand[K][j] == c)
+        return false;
+    return true;
+  }
+
+  // The number of adjoints that reach leaf P: one per (node, operand) that is P.
+  template <class P>
+  static consteval std::size_t edges_to() noexcept {
+    if constexpr (std::is_same_v<Term, P>)
+      return 1;
+    else
+      return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return (edge_count<node_at<K>, P>() + ... + std::size_t{0});
+      }
+    (std::make_index_sequence<size>{});
+  }
+  template <class N, class P>
+  static consteval std::size_t edge_count() noexcept {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::size_t{std::is_same_v<operand_type_t<I, N>, P>} + ... + std::size_t{0});
+    }
+    (std::make_index_sequence<N::arity>{});
+  }
+};
+
+template <class V, class X>
+constexpr void add_into(X& dst, const X& src) noexcept {
+  if constexpr (is_shaped_value_v<X>)
+    for (std::size_t k = 0; k < dst.size(); ++k) dst[k] = dst[k] + src[k];
+  else
+    dst = dst + src;
+}
+
+// What a pullback rule reads of a graph node: its value and its operands' values.
+template <class Graph, class Node>
+struct graph_node_view {
+  const Graph& graph;
+};
+template <class Graph, class Node>
+constexpr decltype(auto) self_value(const graph_node_view<Graph, Node>& v) noexcept {
+  return v.graph.template value_of<Node>();
+}
+template <std::size_t J, class S, class Graph, class Node>
+constexpr decltype(auto) operand_value(operand_leaf<J, S>,
+                                       const graph_node_view<Graph, Node>& v) noexcept {
+  return v.graph.template value_of<operand_type_t<J, Node>>();
+}
+
+/// The values and adjoints of a lifted expression's graph (at one point, or packet of points,
+/// for a reduction's term).
+template <class V, class T, class Term, class Wrt, std::size_t Scalars>
+struct graph_sweep {
+  using plan = term_graph<Term, Wrt>;
+  using nodes = typename plan::nodes;
+  using leaves = typename plan::leaves;
+
+  template <class List>
+  struct slots_for;
+  template <class... Es>
+  struct slots_for<type_list<Es...>> {
+    using type = flat_tuple<std::index_sequence_for<Es...>, value_t<V, shape_of_t<Es>>...>;
+  };
+
+  const std::array<T, Scalars>& scalars;
+  typename slots_for<leaves>::type leaf_values;  // filled by forward, not zeroed first
+  typename slots_for<nodes>::type values;
+
+  constexpr explicit graph_sweep(const std::array<T, Scalars>& numbers) noexcept
+      : scalars(numbers) {}
+
+  template <class E>
+  constexpr decltype(auto) value_of() const noexcept {
+    if constexpr (is_node_v<E>)
+      return (values.template get<position_in<E>(nodes{})>());
+    else if constexpr (kept_leaf_v<E>)
+      return (leaf_values.template get<position_in<E>(leaves{})>());
+    else if constexpr (is_lifted_scalar_v<E>)
+      return splat<V>(scalars[lifted_index<E>()]);
+    else
+      return splat<V>(E::template as<T>());  // a rational constant
+  }
+  template <class E>
+  static consteval std::size_t lifted_index() noexcept {
+    return []<std::size_t K, class U>(lifted_scalar<K, U>*) { return K; }(static_cast<E*>(nullptr));
+  }
+
+  /// Loads the leaves (`in.template put<V>(slot, leaf)`) and computes every node once.
+  template <class Leaves>
+  constexpr void forward(const Leaves& in) noexcept {
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+      (in.template put<V>(leaf_values.template get<L>(), typename list_at<L, leaves>::type{}), ...);
+    }
+    (std::make_index_sequence<leaves::size>{});
+    compute<0>();
+  }
+  /// The term's value, after forward.
+  constexpr decltype(auto) result() const noexcept { return value_of<Term>(); }
+
+  /// Passes adjoints from the root (adjoint 1) down to the leaves in Wrt (and the lifted
+  /// reductions that depend on them), handing each leaf's adjoints to `sink.take(leaf, adjoint)`.
+  template <class Sink>
+  constexpr void backward(Sink& sink) const noexcept {
+    if constexpr (is_node_v<Term>) {
+      typename slots_for<nodes>::type adjoints;
+      pass<plan::size - 1>(adjoints, sink);
+    } else if constexpr (depends_on_any_v<Term, Wrt>) {
+      sink.take(Term{}, one_t{});
+    }
+  }
+
+ private:
+  // One statement per node, not a fold: see point_evaluator::fill (evaluate.hpp).
+  template <std::size_t K>
+  constexpr void compute() noexcept {
+    if constexpr (K < plan::size) {
+      using E = typename plan::template node_at<K>;
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        apply_op_into<typename E::op, T, shape_of_t<operand_type_t<I, E>>...>(
+            values.template get<K>(), value_of<operand_type_t<I, E>>()...);
+      }
+      (std::make_index_sequence<E::arity>{});
+      compute<K + 1>();
+    }
+  }
+
+  template <std::size_t K, class Adjoints, class Sink>
+  constexpr void pass(Adjoints& adjoints, Sink& sink) const noexcept {
+    using E = typename plan::template node_at<K>;
+    if constexpr (depends_on_any_v<E, Wrt>) {
+      if constexpr (K + 1 == plan::size)  // the term itself
+        pass_operands<K>(one_t{}, adjoints, sink);
+      else
+        pass_operands<K>(adjoints.template get<K>(), adjoints, sink);
+    }
+    if constexpr (K > 0)
+      pass<K - 1>(adjoints, sink);
+  }
+
+  template <std::size_t K, class A, class Adjoints, class Sink>
+  constexpr void pass_operands(const A& a, Adjoints& adjoints, Sink& sink) const noexcept {
+    using E = typename plan::template node_at<K>;
+    const graph_node_view<graph_sweep, E> view{*this};
+    auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using U = operand_type_t<J, E>;
+      if constexpr (depends_on_any_v<U, Wrt>) {
+        constexpr auto rule = pullback_rule<E, J, A>();
+        if constexpr (is_node_v<U>) {
+          constexpr std::size_t c = position_in<U>(nodes{});
+          auto& slot = adjoints.template get<c>();
+          if constexpr (plan::template first_contribution<K, J>())
+            slot = evaluate_rule<V, T>(rule, view, a);
+          else
+            add_into<V>(slot, evaluate_rule<V, T>(rule, view, a));
+        } else {
+          sink.take(U{}, evaluate_rule<V, T>(rule, view, a));
+        }
+      }
+    };
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      [[maybe_unused]] const int in_order[] = {
+          (one(std::integral_constant<std::size_t, J>{}), 0)..., 0};
+    }
+    (std::make_index_sequence<E::arity>{});
+  }
+};
 
 }  // namespace ctgrad::detail

@@ -4,10 +4,10 @@
 /// the data.
 ///
 /// A loss is a scalar expression of reductions, F(R1, ..., Rm) with Rk = mean or sum over the
-/// points of a term tk. At every point (or packet of points) each term is recorded and swept
-/// backward from adjoint 1, giving tk and d tk / d p for every parameter component p; these are
-/// summed over the points in the fixed order of reduce.hpp, like any reduction. Then F is
-/// recorded on the finished reductions and swept backward once: the adjoint of Rk scales Rk's
+/// points of a term tk. At every point (or packet of points) each term's graph is computed and
+/// swept backward from adjoint 1, giving tk and d tk / d p for every parameter component p; these
+/// are summed over the points in the fixed order of reduce.hpp, like any reduction. Then F is
+/// computed on the finished reductions and swept backward once: the adjoint of Rk scales Rk's
 /// summed partials, and parameters used outside the reductions get their direct share.
 
 #include "../detail/config.hpp"
@@ -76,11 +76,7 @@ struct point_leaves {
   const Ctx& ctx;
   std::size_t i;
   std::size_t last = 0;
-  template <class V, std::size_t, class E>
-  constexpr auto get(const E& e) const noexcept {
-    return leaf_value<V, T, Clamped>(e, ctx, i, last);
-  }
-  template <class V, std::size_t, class E, class D>
+  template <class V, class D, class E>
   constexpr void put(D& dst, const E& e) const noexcept {
     leaf_value_into<V, T, Clamped>(dst, e, ctx, i, last);
   }
@@ -100,16 +96,16 @@ struct any_reduction_calls_a_function<hana::tuple<Rs...>>
     : std::bool_constant<(any_in_tree<Rs, calls_a_function>::value || ...)> {};
 
 // At one point: the adjoints that reach each parameter, written to `out`. With Add, each is
-// added to out (a lane's running sum); otherwise stored. A parameter that appears once in the
-// term (the usual case) has its adjoint stored, not added to a zero: 0 + a is an addition the
-// compiler must keep (it turns -0 into +0), once per component and point.
-template <bool Add, class V, class Term, class... Ps>
+// added to out (a lane's running sum); otherwise stored. A parameter that receives one adjoint
+// (the usual case) has it stored, not added to a zero: 0 + a is an addition the compiler must
+// keep (it turns -0 into +0), once per component and point.
+template <bool Add, class V, class Plan, class... Ps>
 struct point_sink {
   V* out;  // the G partials of one reduction's term
-  template <std::size_t, class P, class A>
+  template <class P, class A>
   constexpr void take(const P&, const A& a) noexcept {
     constexpr std::size_t offset = component_offset<P, Ps...>();
-    constexpr bool store = !Add && leaf_occurrences_v<Term, P> == 1;
+    constexpr bool store = !Add && Plan::template edges_to<P>() == 1;
     for (std::size_t k = 0; k < shape_of_t<P>::size; ++k) {
       V adjoint;
       if constexpr (is_one_v<A>)
@@ -150,23 +146,28 @@ struct gradient_terms {
     auto one = [&](const auto& reduction) {
       const auto term = operand_of<0>(reduction);
       using Term = std::remove_cvref_t<decltype(term)>;
-      tape<V, Term> t;
-      record<V, T>(t, term, leaves);
+      using Lifted = lifted_t<Term>;  // run-time numbers out of the term, so that it is empty
+      using Plan = term_graph<Lifted, wrt_list<Ps...>>;
+      std::array<T, lifted_scalars_v<Term>> scalars;
+      std::size_t k = 0;
+      collect_scalars<T>(term, scalars, k);
+      graph_sweep<V, T, Lifted, wrt_list<Ps...>, lifted_scalars_v<Term>> graph{scalars};
+      graph.forward(leaves);
       if constexpr (Add)
-        out[base] = out[base] + t.value;
+        out[base] = out[base] + graph.result();
       else
-        out[base] = t.value;
-      constexpr bool repeated = ((leaf_occurrences_v<Term, Ps> != 1) || ...);
+        out[base] = graph.result();
+      constexpr bool repeated = ((Plan::template edges_to<Ps>() != 1) || ...);
       if constexpr (Add && repeated) {
         std::array<V, G> partials{};
-        point_sink<true, V, Term, Ps...> sink{partials.data()};
-        backward<V, T, wrt_list<Ps...>>(term, t, one_t{}, sink);
+        point_sink<true, V, Plan, Ps...> sink{partials.data()};
+        graph.backward(sink);
         for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = out[base + 1 + k] + partials[k];
       } else {
         if constexpr (!Add && repeated)
           for (std::size_t k = 0; k < G; ++k) out[base + 1 + k] = V{};
-        point_sink<Add, V, Term, Ps...> sink{out.data() + base + 1};
-        backward<V, T, wrt_list<Ps...>>(term, t, one_t{}, sink);
+        point_sink<Add, V, Plan, Ps...> sink{out.data() + base + 1};
+        graph.backward(sink);
       }
       base += 1 + G;
     };
@@ -195,19 +196,23 @@ template <class T, class Ctx, std::size_t G, std::size_t M>
 struct outer_leaves {
   const Ctx& ctx;
   const std::array<T, M>& sums;
-  template <class V, std::size_t Offset, class E>
-  constexpr auto get(const E& e) const noexcept {
-    if constexpr (is_reduction_v<E>)
-      return E::op::finish(sums[Offset * (1 + G)], ctx.points);
-    else {
+  template <class V, class D, class E>
+  constexpr void put(D& dst, const E& e) const noexcept {
+    if constexpr (is_lifted_reduction_v<E>) {
+      dst = finish(e);
+    } else {
       if constexpr (is_data_v<E>) {
         constexpr bool point = !Ctx::template is_column_v<E>;
         static_assert(used_inside_a_reduction<point, spelled_t<E>>,
                       "ctgrad: a data column (named in the condition above) is used outside "
                       "mean()/sum(); wrap the expression in a reduction, or bind a single point");
       }
-      return leaf_value<T, T>(e, ctx, 0);
+      leaf_value_into<T, T>(dst, e, ctx, 0);
     }
+  }
+  template <std::size_t K, class R>
+  constexpr T finish(lifted_reduction<K, R>, std::size_t j = 0) const noexcept {
+    return R::op::finish(sums[K * (1 + G) + j], ctx.points);
   }
 };
 
@@ -215,8 +220,7 @@ struct outer_leaves {
 // adjoint is its direct share. The first contribution to a component is stored, later ones added.
 template <class T, class Ctx, std::size_t G, std::size_t M, class... Ps>
 struct outer_sink {
-  const Ctx& ctx;
-  const std::array<T, M>& sums;
+  const outer_leaves<T, Ctx, G, M>& leaves;
   std::array<T, G> grad{};
   std::array<bool, G> seen{};
 
@@ -224,11 +228,11 @@ struct outer_sink {
     grad[k] = seen[k] ? grad[k] + v : v;
     seen[k] = true;
   }
-  template <std::size_t Offset, class E, class A>
-  constexpr void take(const E&, const A& a) noexcept {
-    if constexpr (is_reduction_v<E>) {
+  template <class E, class A>
+  constexpr void take(const E& e, const A& a) noexcept {
+    if constexpr (is_lifted_reduction_v<E>) {
       for (std::size_t k = 0; k < G; ++k) {
-        const T partial = E::op::finish(sums[Offset * (1 + G) + 1 + k], ctx.points);
+        const T partial = leaves.finish(e, 1 + k);
         if constexpr (is_one_v<A>)
           add(k, partial);
         else
@@ -277,11 +281,14 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
     sums = summation.template sum<T, M>(terms, local_points);
   }
   const outer_leaves<T, Ctx, G, M> leaves{ctx, sums};
-  tape<T, E> t{};
-  record<T, T>(t, loss, leaves);
-  outer_sink<T, Ctx, G, M, Ps...> sink{ctx, sums};
-  backward<T, T, wrt_list<Ps...>>(loss, t, one_t{}, sink);
-  value_and_gradient<T, Ps...> result{t.value, {}};
+  std::array<T, lifted_scalars_v<E>> numbers;
+  std::size_t k = 0;
+  collect_scalars<T>(loss, numbers, k);
+  graph_sweep<T, T, lifted_t<E>, wrt_list<Ps...>, lifted_scalars_v<E>> graph{numbers};
+  graph.forward(leaves);
+  outer_sink<T, Ctx, G, M, Ps...> sink{leaves};
+  graph.backward(sink);
+  value_and_gradient<T, Ps...> result{graph.result(), {}};
   for (std::size_t k = 0; k < G; ++k) result.grad.values[k] = sink.seen[k] ? sink.grad[k] : T(0);
   return result;
 }
