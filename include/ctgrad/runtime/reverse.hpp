@@ -130,6 +130,52 @@ constexpr decltype(auto) evaluate_rule(const R& r, const Tape& t, const A& a) no
   else return operand_value(r, t);
 }
 
+// True when every operation of rule R is element-wise: then component k of its value needs only
+// component k of its operands (rule_component).
+template <class R>
+struct elementwise_rule : std::true_type {};
+template <class Op, class... Args>
+struct elementwise_rule<node<Op, Args...>>
+    : std::bool_constant<Op::elementwise && (elementwise_rule<Args>::value && ...)> {};
+
+// Component k of rule R's value, for an element-wise rule, without forming the other
+// components: a 64-component share then goes to its destination one component at a time
+// instead of through a temporary array.
+template <class V, class T, class R, class View, class A>
+constexpr V rule_component(const R& r, const View& t, const A& a, std::size_t k) noexcept {
+  if constexpr (is_adjoint_leaf_v<R>)
+    return part(a, k);
+  else if constexpr (is_result_leaf_v<R>)
+    return part(self_value(t), k);
+  else if constexpr (is_node_v<R>)
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return apply_lanes<typename R::op, T>(rule_component<V, T>(operand_of<I>(r), t, a, k)...);
+    }
+  (std::make_index_sequence<R::arity>{});
+  else if constexpr (is_rational_v<R>) return splat<V>(R::template as<T>());
+  else if constexpr (is_scalar_v<R>) return splat<V>(static_cast<T>(r.value));
+  else return part(operand_value(r, t), k);
+}
+
+/// A shaped share computed one component at a time, on demand (`component(share, k)`).
+template <class F>
+struct lazy_share {
+  F at;
+};
+template <class X>
+inline constexpr bool is_lazy_share_v = false;
+template <class F>
+inline constexpr bool is_lazy_share_v<lazy_share<F>> = true;
+
+/// Component k of a share: a value's, or a lazy share's.
+template <class X>
+constexpr decltype(auto) component(const X& x, std::size_t k) noexcept {
+  if constexpr (is_lazy_share_v<X>)
+    return x.at(k);
+  else
+    return part(x, k);
+}
+
 // The pullback rule of E's operand I as an expression over placeholders: one type per
 // operation, shapes and kind of adjoint, shared by every node that has them.
 template <class E, std::size_t I, class A>
@@ -457,13 +503,26 @@ struct graph_sweep {
       using U = operand_type_t<J, E>;
       if constexpr (depends_on_any_v<U, Wrt>) {
         constexpr auto rule = pullback_rule<E, J, A>();
+        // A shaped share of an element-wise rule goes where it is needed component by component.
+        constexpr bool by_component =
+            shape_of_t<U>::rank > 0 && elementwise_rule<std::remove_cv_t<decltype(rule)>>::value;
         if constexpr (is_node_v<U>) {
           constexpr std::size_t c = position_in<U>(nodes{});
           auto& slot = adjoints.template get<c>();
-          if constexpr (plan::template first_contribution<K, J>())
+          constexpr bool first = plan::template first_contribution<K, J>();
+          if constexpr (by_component) {
+            for (std::size_t k = 0; k < shape_of_t<U>::size; ++k) {
+              const V share = rule_component<V, T>(rule, view, a, k);
+              slot[k] = first ? share : slot[k] + share;
+            }
+          } else if constexpr (first) {
             slot = evaluate_rule<V, T>(rule, view, a);
-          else
+          } else {
             add_into<V>(slot, evaluate_rule<V, T>(rule, view, a));
+          }
+        } else if constexpr (by_component) {
+          auto share = [&](std::size_t k) { return rule_component<V, T>(rule, view, a, k); };
+          sink.take(U{}, lazy_share<decltype(share)>{share});
         } else {
           sink.take(U{}, evaluate_rule<V, T>(rule, view, a));
         }

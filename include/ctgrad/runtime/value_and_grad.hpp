@@ -111,7 +111,7 @@ struct point_sink {
       if constexpr (is_one_v<A>)
         adjoint = splat<V>(1);
       else
-        adjoint = part(a, k);
+        adjoint = component(a, k);
       if constexpr (store)
         out[offset + k] = adjoint;
       else
@@ -244,7 +244,7 @@ struct outer_sink {
         if constexpr (is_one_v<A>)
           add(offset + k, T(1));
         else
-          add(offset + k, part(a, k));
+          add(offset + k, component(a, k));
       }
     }
   }
