@@ -43,15 +43,16 @@ inline constexpr std::size_t packet_bytes = 16;
 #endif
 
 /// `width` consecutive points' values of T, one per SIMD lane (a register of the target's width,
-/// packet_bytes), computed with the same IEEE operations as the scalar code, lane by lane. A
-/// portable SIMD register (GNU vector extension, understood by g++ and clang) that -O2 maps to
-/// SSE, AVX or AVX-512 without -ffast-math. Sized to the target: a vector wider than the
-/// target's registers is split by the compiler into halves that go through the stack.
-template <class T>
+/// packet_bytes, or of 16 bytes for a few points), computed with the same IEEE operations as the
+/// scalar code, lane by lane. A portable SIMD register (GNU vector extension, understood by g++
+/// and clang) that -O2 maps to SSE, AVX or AVX-512 without -ffast-math. Sized to the target: a
+/// vector wider than the target's registers is split by the compiler into halves that go
+/// through the stack.
+template <class T, std::size_t Bytes = packet_bytes>
 struct packet {
-  static constexpr std::size_t width = packet_bytes / sizeof(T);
+  static constexpr std::size_t width = Bytes / sizeof(T);
   // Alignment 16 keeps the type's calling convention the same with or without AVX enabled.
-  typedef T lanes_type __attribute__((vector_size(packet_bytes), aligned(16)));
+  typedef T lanes_type __attribute__((vector_size(Bytes), aligned(16)));
   lanes_type v;
 
   [[nodiscard]] T lane(std::size_t k) const noexcept { return v[k]; }
@@ -176,7 +177,7 @@ constexpr std::array<T, M> sum_block(const Terms& terms, std::size_t begin,
 }
 
 // True when Terms asks for fewer points than a packet's lanes to be evaluated as packets
-// (`few_points_in_packets`, with `partial_packet_at(i, last)`).
+// (`few_points_in_packets`, with `partial_packet_at<P>(i, last)`).
 template <class Terms>
 inline constexpr bool few_points_in_packets_v = [] {
   if constexpr (requires { Terms::few_points_in_packets; })
@@ -188,22 +189,37 @@ inline constexpr bool few_points_in_packets_v = [] {
 // Up to reduction_lanes points, one per lane: the lanes added left to right are the sequential
 // sum. Written out, it skips the lane array; this is the whole evaluation for small data such
 // as the seed's.
+// sum_few for terms evaluated as packets of Bytes bytes: each lane has the bits of the scalar
+// path, the lanes past n repeat the last point and are not used.
+template <class T, std::size_t M, std::size_t Bytes, class Terms>
+std::array<T, M> sum_few_packets(const Terms& terms, std::size_t n) noexcept {
+  using P = packet<T, Bytes>;
+  constexpr std::size_t W = P::width;
+  std::array<T, M> total{};
+  for (std::size_t i = 0; i < n; i += W) {
+    const std::array<P, M> lanes = terms.template partial_packet_at<P>(i, n - 1);
+    for (std::size_t k = 0; k < W && i + k < n; ++k)
+      for (std::size_t j = 0; j < M; ++j)
+        total[j] = i + k == 0 ? T(0) + lanes[j].lane(k) : total[j] + lanes[j].lane(k);
+  }
+  return total;
+}
+
 template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
   if constexpr (has_packet_v<T> && few_points_in_packets_v<Terms>) {
     if (!std::is_constant_evaluated()) {
-      // The points evaluated as packets (the lanes past n repeat the last point and are not
-      // used): each lane has the bits of the scalar path, and the functions with a packet rule
-      // (exp, log, tanh) cost a fraction of their one-lane calls. Summed as below, in order.
-      constexpr std::size_t W = packet<T>::width;
-      std::array<T, M> total{};
-      for (std::size_t i = 0; i < n; i += W) {
-        const std::array<packet<T>, M> lanes = terms.partial_packet_at(i, n - 1);
-        for (std::size_t k = 0; k < W && i + k < n; ++k)
-          for (std::size_t j = 0; j < M; ++j)
-            total[j] = i + k == 0 ? T(0) + lanes[j].lane(k) : total[j] + lanes[j].lane(k);
+      // The points evaluated as packets, the narrowest that holds them all (16, 32 or the
+      // target's bytes): the functions with a packet rule (exp, log, tanh) cost a fraction of
+      // their one-lane calls, and every lane of a wider packet than needed would gather a copy
+      // of the last point. Summed as below, in order.
+      if (n * sizeof(T) <= 16)
+        return sum_few_packets<T, M, 16>(terms, n);
+      if constexpr (packet_bytes > 32) {
+        if (n * sizeof(T) <= 32)
+          return sum_few_packets<T, M, 32>(terms, n);
       }
-      return total;
+      return sum_few_packets<T, M, packet_bytes>(terms, n);
     }
   }
   std::array<T, M> total = terms.at(0);

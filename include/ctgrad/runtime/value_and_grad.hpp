@@ -180,9 +180,10 @@ struct gradient_terms {
     return out;
   }
   /// The terms of the points from i on, as a packet whose lanes past point `last` repeat it.
-  std::array<packet<T>, M> partial_packet_at(std::size_t i, std::size_t last) const noexcept {
-    std::array<packet<T>, M> out;
-    sweep<false, packet<T>, true>(i, out, last);
+  template <class P>
+  std::array<P, M> partial_packet_at(std::size_t i, std::size_t last) const noexcept {
+    std::array<P, M> out;
+    sweep<false, P, true>(i, out, last);
     return out;
   }
   /// Adds the terms of the packet of points at i to the lane sums.
