@@ -405,13 +405,38 @@ constexpr decltype(auto) operand_value(operand_leaf<J, S>,
   return v.graph.template value_of<operand_type_t<J, Node>>();
 }
 
+/// Leaf values that a graph reads from elsewhere instead of loading them into its own slots at
+/// every point: none. A provider has `provides<E>` and `get<E>()` (a reference to E's value).
+struct no_leaves_provided {
+  template <class E>
+  static constexpr bool provides = false;
+};
+
+template <class List, class Provided>
+struct without_provided;
+template <class... Es, class Provided>
+struct without_provided<type_list<Es...>, Provided> {
+  template <class Acc, class... Rest>
+  struct keep {
+    using type = Acc;
+  };
+  template <class... Acc, class E, class... Rest>
+  struct keep<type_list<Acc...>, E, Rest...> {
+    using type = typename keep<
+        std::conditional_t<Provided::template provides<E>, type_list<Acc...>, type_list<Acc..., E>>,
+        Rest...>::type;
+  };
+  using type = typename keep<type_list<>, Es...>::type;
+};
+
 /// The values and adjoints of a lifted expression's graph (at one point, or packet of points,
 /// for a reduction's term).
-template <class V, class T, class Term, class Wrt, std::size_t Scalars>
+template <class V, class T, class Term, class Wrt, std::size_t Scalars,
+          class Provided = no_leaves_provided>
 struct graph_sweep {
   using plan = term_graph<Term, Wrt>;
   using nodes = typename plan::nodes;
-  using leaves = typename plan::leaves;
+  using leaves = typename without_provided<typename plan::leaves, Provided>::type;
 
   template <class List>
   struct slots_for;
@@ -421,16 +446,20 @@ struct graph_sweep {
   };
 
   const std::array<T, Scalars>& scalars;
+  const Provided* provided;
   typename slots_for<leaves>::type leaf_values;  // filled by forward, not zeroed first
   typename slots_for<nodes>::type values;
 
-  constexpr explicit graph_sweep(const std::array<T, Scalars>& numbers) noexcept
-      : scalars(numbers) {}
+  constexpr explicit graph_sweep(const std::array<T, Scalars>& numbers,
+                                 const Provided* from = nullptr) noexcept
+      : scalars(numbers), provided(from) {}
 
   template <class E>
   constexpr decltype(auto) value_of() const noexcept {
     if constexpr (is_node_v<E>)
       return (values.template get<position_in<E>(nodes{})>());
+    else if constexpr (Provided::template provides<E>)
+      return (provided->template get<E>());
     else if constexpr (kept_leaf_v<E>)
       return (leaf_values.template get<position_in<E>(leaves{})>());
     else if constexpr (is_lifted_scalar_v<E>)

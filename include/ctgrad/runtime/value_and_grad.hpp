@@ -128,6 +128,30 @@ struct gradient_terms {
       decltype(hana::length(std::declval<Reductions>()))::value * (1 + G);
   const Ctx& ctx;
   const Reductions& reductions;
+
+  // The parameters differentiated, broadcast into full-width packets once per call rather than
+  // at every packet of points (a 64-component weight vector is 64 broadcasts and stores).
+  using full_packet = std::conditional_t<has_packet_v<T>, packet<T>, T>;
+  struct broadcast_parameters {
+    flat_tuple<std::index_sequence_for<Ps...>, value_t<full_packet, shape_of_t<Ps>>...> values;
+    template <class E>
+    static constexpr bool provides = (std::is_same_v<E, Ps> || ...);
+    template <class E>
+    constexpr const auto& get() const noexcept {
+      return values.template get<position_in<E>(type_list<Ps...>{})>();
+    }
+  };
+  broadcast_parameters parameters;
+
+  constexpr gradient_terms(const Ctx& c, const Reductions& r) noexcept : ctx(c), reductions(r) {
+    if (std::is_constant_evaluated()) return;  // packets are for run time only
+    const point_leaves<T, Ctx> leaves{ctx, 0};
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      (leaves.template put<full_packet>(parameters.values.template get<K>(), Ps{}), ...);
+    }
+    (std::index_sequence_for<Ps...>{});
+  }
+
   // Fewer points than a block's 16 lanes are still evaluated in packets when a term calls a
   // function with a packet rule (exp, log, tanh): one call on a packet costs about what one call
   // on a single point does. Plain arithmetic, and functions computed lane by lane anyway, are
@@ -151,7 +175,11 @@ struct gradient_terms {
       std::array<T, lifted_scalars_v<Term>> scalars;
       std::size_t k = 0;
       collect_scalars<T>(term, scalars, k);
-      graph_sweep<V, T, Lifted, wrt_list<Ps...>, lifted_scalars_v<Term>> graph{scalars};
+      using Provided = std::conditional_t<std::is_same_v<V, full_packet> && !std::is_same_v<V, T>,
+                                          broadcast_parameters, no_leaves_provided>;
+      graph_sweep<V, T, Lifted, wrt_list<Ps...>, lifted_scalars_v<Term>, Provided> graph{scalars};
+      if constexpr (!std::is_same_v<Provided, no_leaves_provided>)
+        graph.provided = &parameters;
       graph.forward(leaves);
       if constexpr (Add)
         out[base] = out[base] + graph.result();
