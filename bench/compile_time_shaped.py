@@ -6,7 +6,8 @@ shaped models"): user CPU seconds and peak memory of `CXX -std=c++20 -O2 -ffp-co
 
 Each case is a generated file that includes ctgrad, binds its data and trains for 10 epochs:
 linear_K / logistic_K (K scalar parameters, one data column each, and a bias), features_F (one
-param<"w", F> and data<"x", F>, logistic), chain_D (e = tanh(w * e + b) nested D times).
+param<"w", F> and data<"x", F>, logistic), chain_D (e = tanh(w * e + b) nested D times); seed
+and network are docs/examples/linear_regression.cpp and neural_network.cpp.
 Python 3 standard library only; /usr/bin/time gives the figures.
 """
 import argparse
@@ -68,7 +69,8 @@ double run(const std::vector<double>& X, const std::vector<double>& Y) {{
 
 
 def cases():
-    out = {}
+    out = {'seed': (ROOT / 'docs' / 'examples' / 'linear_regression.cpp').read_text(),
+           'network': (ROOT / 'docs' / 'examples' / 'neural_network.cpp').read_text()}
     for k in (1, 8, 16, 32):
         out[f'linear_{k}'] = scalar_case(k, False)
         out[f'logistic_{k}'] = scalar_case(k, True)
@@ -93,7 +95,8 @@ def main():
             source = Path(tmp) / f'{name}.cpp'
             source.write_text(all_cases[name])
             command = ['/usr/bin/time', '-f', '%U %M', args.cxx, '-std=c++20', '-O2',
-                       '-ffp-contract=off', '-I' + str(ROOT / 'include'), '-c', str(source),
+                       '-ffp-contract=off', '-I' + str(ROOT / 'include'),
+                       '-I' + str(ROOT / 'docs' / 'examples'), '-c', str(source),
                        '-o', str(Path(tmp) / f'{name}.o')]
             result = subprocess.run(command, capture_output=True, text=True)
             if result.returncode != 0:

@@ -43,7 +43,7 @@ TEST_CASE_TEMPLATE("a packet of points gives the bits of points swept one at a t
                    double) {
   // A loss with functions (lane by lane, or the SIMD implementations) and a shared residual.
   const auto loss = sum(log(1_c + exp(-(y * (dot(w, x) + b)))) + square(tanh(dot(w, x)) - y));
-  // 1 to 6 points: the packets of 16 and 32 bytes that hold a few points whole.
+  // 1 to 3 points: the packets of 16 bytes that hold a few points whole.
   for (std::size_t n : {1, 2, 3, 6, 15, 16, 37, 1000}) {
     CAPTURE(n);
     std::uint32_t state = 11;

@@ -209,16 +209,14 @@ template <class T, std::size_t M, class Terms>
 constexpr std::array<T, M> sum_few(const Terms& terms, std::size_t n) noexcept {
   if constexpr (has_packet_v<T> && few_points_in_packets_v<Terms>) {
     if (!std::is_constant_evaluated()) {
-      // The points evaluated as packets, the narrowest that holds them all (16, 32 or the
-      // target's bytes): the functions with a packet rule (exp, log, tanh) cost a fraction of
-      // their one-lane calls, and every lane of a wider packet than needed would gather a copy
-      // of the last point. Summed as below, in order.
+      // The points evaluated as packets: of 16 bytes when that holds them all (4 floats, 2
+      // doubles), else of the target's width. The functions with a packet rule (exp, log, tanh)
+      // cost a fraction of their one-lane calls, and every lane of a packet wider than needed
+      // gathers a copy of the last point. (A 32-byte step between the two would save a little
+      // more at 5 to 8 floats, for one more instantiation of the sweep to compile.) Summed as
+      // below, in order.
       if (n * sizeof(T) <= 16)
         return sum_few_packets<T, M, 16>(terms, n);
-      if constexpr (packet_bytes > 32) {
-        if (n * sizeof(T) <= 32)
-          return sum_few_packets<T, M, 32>(terms, n);
-      }
       return sum_few_packets<T, M, packet_bytes>(terms, n);
     }
   }

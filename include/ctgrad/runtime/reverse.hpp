@@ -319,30 +319,36 @@ struct term_graph {
   using node_at = typename list_at<K, nodes>::type;
 
   // For node K and operand J: the operand's position in `nodes` (not_listed for a leaf), and
-  // whether node K passes adjoints at all. One table per plan, read by first_contribution.
+  // whether node K passes adjoints at all; and for each kept leaf, the number of (node, operand)
+  // pairs that are that leaf. One table per plan, filled node by node (a fold over the nodes
+  // would exceed clang's nesting limit of 256 on large expressions).
   static constexpr std::size_t max_arity = 4;
-  template <std::size_t K>
-  static consteval std::array<std::size_t, max_arity> operand_positions() noexcept {
-    using N = node_at<K>;
-    static_assert(N::arity <= max_arity);
-    std::array<std::size_t, max_arity> r{not_listed, not_listed, not_listed, not_listed};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((r[I] = position_in<operand_type_t<I, N>>(nodes{})), ...);
-    }
-    (std::make_index_sequence<N::arity>{});
-    return r;
-  }
   struct edges {
     std::array<std::array<std::size_t, max_arity>, size> operand{};
     std::array<bool, size> live{};
+    std::array<std::size_t, leaves::size> into_leaf{};
   };
+  template <std::size_t K>
+  static constexpr void fill(edges& t) noexcept {
+    if constexpr (K < size) {
+      using N = node_at<K>;
+      static_assert(N::arity <= max_arity);
+      t.live[K] = depends_on_any_v<N, Wrt>;
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((t.operand[K][I] = position_in<operand_type_t<I, N>>(nodes{})), ...);
+        constexpr std::size_t leaf[] = {position_in<operand_type_t<I, N>>(leaves{})..., not_listed};
+        for (std::size_t j : leaf)
+          if (j != not_listed)
+            ++t.into_leaf[j];
+      }
+      (std::make_index_sequence<N::arity>{});
+      fill<K + 1>(t);
+    }
+  }
   static constexpr edges table = [] {
     edges t{};
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-      ((t.operand[K] = operand_positions<K>()), ...);
-      ((t.live[K] = depends_on_any_v<node_at<K>, Wrt>), ...);
-    }
-    (std::make_index_sequence<size>{});
+    for (auto& row : t.operand) row.fill(not_listed);
+    fill<0>(t);
     return t;
   }();
 
@@ -365,20 +371,13 @@ struct term_graph {
   // The number of adjoints that reach leaf P: one per (node, operand) that is P.
   template <class P>
   static consteval std::size_t edges_to() noexcept {
+    constexpr std::size_t i = position_in<P>(leaves{});
     if constexpr (std::is_same_v<Term, P>)
       return 1;
+    else if constexpr (i == not_listed)
+      return 0;
     else
-      return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return (edge_count<node_at<K>, P>() + ... + std::size_t{0});
-      }
-    (std::make_index_sequence<size>{});
-  }
-  template <class N, class P>
-  static consteval std::size_t edge_count() noexcept {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (std::size_t{std::is_same_v<operand_type_t<I, N>, P>} + ... + std::size_t{0});
-    }
-    (std::make_index_sequence<N::arity>{});
+      return table.into_leaf[i];
   }
 };
 
