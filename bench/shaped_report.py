@@ -140,7 +140,7 @@ def march_of(build):
 
 def commit():
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h (%s)"],
+        return subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h"],
                               check=True, capture_output=True, text=True).stdout.strip()
     except (subprocess.CalledProcessError, FileNotFoundError):
         return "unknown"
