@@ -106,9 +106,7 @@ std::string first_domain_error(const E& loss, const As&... args) {
     hana::for_each(reductions, [&](const auto& reduction) {
       const auto term = operand_of<0>(reduction);
       using Term = std::remove_cvref_t<decltype(term)>;
-      std::array<T, lifted_scalars_v<Term>> numbers;
-      std::size_t k = 0;
-      collect_scalars<T>(term, numbers, k);
+      const auto numbers = lifted_scalars_of<T>(term);
       for (std::size_t i = 0; i < ctx.points && found.empty(); ++i) {
         graph_sweep<T, T, lifted_t<Term>, wrt_list<>, lifted_scalars_v<Term>> graph{numbers};
         graph.forward(point_leaves<T, Ctx>{ctx, i});

@@ -244,7 +244,7 @@ using lifted_t = typename lift<0, 0, E>::type;
 template <class E>
 inline constexpr std::size_t lifted_scalars_v = lift<0, 0, E>::scalars;
 
-/// The numbers of e, in depth-first order (the order of lift), as T.
+// The numbers of e, in depth-first order (the order of lift), as T, written from out[k] on.
 template <class T, std::size_t N, class E>
 constexpr void collect_scalars(const E& e, std::array<T, N>& out, std::size_t& k) noexcept {
   if constexpr (is_scalar_v<E>) {
@@ -255,6 +255,15 @@ constexpr void collect_scalars(const E& e, std::array<T, N>& out, std::size_t& k
     }
     (std::make_index_sequence<E::arity>{});
   }
+}
+
+/// The numbers that lift takes out of e, in its order, as T: what lifted_t<E>'s leaves read.
+template <class T, class E>
+constexpr std::array<T, lifted_scalars_v<E>> lifted_scalars_of(const E& e) noexcept {
+  std::array<T, lifted_scalars_v<E>> numbers{};
+  std::size_t k = 0;
+  collect_scalars<T>(e, numbers, k);
+  return numbers;
 }
 
 // The leaves of the nodes in List (and of E itself, when it is a leaf) whose values are kept:
@@ -316,11 +325,6 @@ consteval std::size_t position_in(type_list<Ts...>) noexcept {
   return listed_position<E>(
       static_cast<const listed_set<std::index_sequence_for<Ts...>, Ts...>*>(nullptr));
 }
-
-template <class V, class S>
-struct value_slot_of {
-  using type = value_t<V, S>;
-};
 
 // The compile-time plan of a lifted expression Term, differentiated with respect to Wrt.
 template <class Term, class Wrt>

@@ -144,7 +144,8 @@ struct gradient_terms {
   broadcast_parameters parameters;
 
   constexpr gradient_terms(const Ctx& c, const Reductions& r) noexcept : ctx(c), reductions(r) {
-    if (std::is_constant_evaluated()) return;  // packets are for run time only
+    if (std::is_constant_evaluated())
+      return;  // packets are for run time only
     const point_leaves<T, Ctx> leaves{ctx, 0};
     [&]<std::size_t... K>(std::index_sequence<K...>) {
       (leaves.template put<full_packet>(parameters.values.template get<K>(), Ps{}), ...);
@@ -172,9 +173,7 @@ struct gradient_terms {
       using Term = std::remove_cvref_t<decltype(term)>;
       using Lifted = lifted_t<Term>;  // run-time numbers out of the term, so that it is empty
       using Plan = term_graph<Lifted, wrt_list<Ps...>>;
-      std::array<T, lifted_scalars_v<Term>> scalars;
-      std::size_t k = 0;
-      collect_scalars<T>(term, scalars, k);
+      const auto scalars = lifted_scalars_of<T>(term);
       using Provided = std::conditional_t<std::is_same_v<V, full_packet> && !std::is_same_v<V, T>,
                                           broadcast_parameters, no_leaves_provided>;
       graph_sweep<V, T, Lifted, wrt_list<Ps...>, lifted_scalars_v<Term>, Provided> graph{scalars};
@@ -310,9 +309,7 @@ constexpr auto value_and_grad_with(const Summation& summation, const E& loss, wr
     sums = summation.template sum<T, M>(terms, local_points);
   }
   const outer_leaves<T, Ctx, G, M> leaves{ctx, sums};
-  std::array<T, lifted_scalars_v<E>> numbers;
-  std::size_t k = 0;
-  collect_scalars<T>(loss, numbers, k);
+  const auto numbers = lifted_scalars_of<T>(loss);
   graph_sweep<T, T, lifted_t<E>, wrt_list<Ps...>, lifted_scalars_v<E>> graph{numbers};
   graph.forward(leaves);
   outer_sink<T, Ctx, G, M, Ps...> sink{leaves};
